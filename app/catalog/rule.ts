@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { SEVERITIES } from '../../blocks/alert-view';
+
+/**
+ * The shape of an alert rule. Rules are data: the notifier classifies events with them and the
+ * CDK stack turns the same list into EventBridge patterns (`infra/`), so the two cannot disagree.
+ */
+
+export const severitySchema = z.enum(SEVERITIES);
+
+/** What a rule's event acts on, and which request parameter names it. */
+export const targetSpecSchema = z.strictObject({
+  kind: z.enum(['user', 'role', 'group', 'policy', 'trail', 'provider', 'mfa-device', 'account']),
+  /** Key in `requestParameters` holding the target's name or ARN. */
+  param: z.string().optional(),
+});
+export type TargetSpec = z.infer<typeof targetSpecSchema>;
+
+/** Names of content checks that raise a rule's severity (implemented in `escalations.ts`). */
+export const ESCALATION_IDS = ['admin-policy-attached', 'wildcard-policy', 'mfa-removed', 'credential-for-other-user'] as const;
+export const escalationIdSchema = z.enum(ESCALATION_IDS);
+export type EscalationId = z.infer<typeof escalationIdSchema>;
+
+export const ruleMatchSchema = z.discriminatedUnion('kind', [
+  /** Named API calls from one service, successful or not. */
+  z.strictObject({
+    kind: z.literal('api-call'),
+    eventSource: z.string().regex(/^[a-z0-9-]+\.amazonaws\.com$/, 'expected a service host like iam.amazonaws.com'),
+    eventNames: z.array(z.string().regex(/^[A-Za-z0-9]+$/, 'expected an API name like CreateUser')).min(1),
+  }),
+  /** Console sign-ins (`ConsoleLogin`) by the given identity types. */
+  z.strictObject({
+    kind: z.literal('console-sign-in'),
+    identityTypes: z.array(z.string()).min(1),
+    /** `any`: every sign-in; `failure`: failed ones; `success-without-mfa`: successful, MFAUsed "No". */
+    when: z.enum(['any', 'failure', 'success-without-mfa']),
+  }),
+  /** Any API call by the root user that is not read-only (console sign-ins have their own rule). */
+  z.strictObject({ kind: z.literal('root-activity') }),
+  /** Calls to these services whose user agent names a known offensive tool (case-insensitive). */
+  z.strictObject({
+    kind: z.literal('offensive-user-agent'),
+    eventSources: z.array(z.string()).min(1),
+    userAgentContains: z.array(z.string().min(2)).min(1),
+  }),
+]);
+export type RuleMatch = z.infer<typeof ruleMatchSchema>;
+
+export const alertRuleSchema = z.strictObject({
+  /** Stable identifier: used in config overrides, logs and docs. */
+  id: z.string().regex(/^[a-z0-9-]+$/, 'use lowercase letters, digits and dashes'),
+  /** Title in words, completed by the target: "IAM user created" → "IAM user created: mallory". */
+  title: z.string().min(3),
+  severity: severitySchema,
+  /** Why it matters, for docs/ALERTS.md and the operator. */
+  why: z.string().min(3),
+  match: ruleMatchSchema,
+  target: targetSpecSchema.optional(),
+  /** The event deletes its target user: Disable User then targets the actor instead. */
+  deletesTarget: z.boolean().optional(),
+  escalations: z.array(escalationIdSchema).optional(),
+});
+export type AlertRule = z.infer<typeof alertRuleSchema>;

@@ -1,0 +1,174 @@
+import { z } from 'zod';
+import { SEVERITIES, type Severity } from '../blocks/alert-view';
+
+/**
+ * The one place that reads `process.env`. Every setting is parsed once into a frozen, typed
+ * config; a bad value fails fast naming the variable. `.env.example` lists exactly these keys.
+ */
+
+const list = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+const keyValueList = (what: string, valueSchema: z.ZodType<string> = z.string().min(1)) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const result: Record<string, string> = {};
+      for (const pair of (v ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)) {
+        const [key, value, ...rest] = pair.split('=').map((s) => s.trim());
+        const checked = valueSchema.safeParse(value);
+        if (!key || !value || rest.length > 0 || !checked.success) {
+          ctx.addIssue({ code: 'custom', message: `expected ${what}, got "${pair}"` });
+          return z.NEVER;
+        }
+        result[key] = value;
+      }
+      return result;
+    });
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v?.trim() ? v.trim() : undefined));
+
+const positiveInt = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n <= 0) {
+        ctx.addIssue({ code: 'custom', message: `expected a positive whole number, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const envSchema = z.object({
+  SLACK_BOT_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith('xoxb-'), 'expected a bot token (xoxb-...)'),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith('xapp-'), 'expected an app-level token (xapp-...)'),
+  SLACK_SECRET_ARN: optionalText,
+  SLACK_CHANNEL_ID: optionalText,
+  SLACK_CHANNEL_BY_SEVERITY: keyValueList('severity=CHANNEL_ID pairs, e.g. critical=C0123', z.string().min(1)).refine(
+    (map) => Object.keys(map).every((k) => (SEVERITIES as readonly string[]).includes(k)),
+    `keys must be severities: ${SEVERITIES.join(', ')}`,
+  ),
+  SLACK_API_URL: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), 'expected an http(s) URL'),
+  ACCOUNT_ALIASES: keyValueList('ACCOUNT_ID=alias pairs, e.g. 123456789012=prod'),
+  ALERT_RULES_FILE: optionalText,
+  RESPONDER_USER_IDS: list,
+  RESPONDER_USERGROUP_ID: optionalText,
+  PROTECTED_IAM_USERS: list,
+  HISTORY_REGIONS: list.transform((regions) => (regions.length > 0 ? regions : ['us-east-1'])),
+  IDEMPOTENCY_TABLE_NAME: optionalText,
+  STATE_TABLE_NAME: optionalText,
+  BURST_WINDOW_SECONDS: positiveInt(300),
+  AWS_LAMBDA_FUNCTION_NAME: optionalText,
+  AWS_REGION: optionalText,
+  LOCAL_STATE_FILE: optionalText,
+  POLL_INTERVAL_SECONDS: positiveInt(60),
+});
+
+/** Settings for every part of iam-alerts; optional ones are `undefined` when unset. */
+export interface Config {
+  readonly slack: {
+    readonly botToken?: string;
+    readonly signingSecret?: string;
+    readonly appToken?: string;
+    /** Secrets Manager secret holding the tokens when they are not in the environment. */
+    readonly secretArn?: string;
+    readonly channelId?: string;
+    readonly channelBySeverity: Readonly<Partial<Record<Severity, string>>>;
+    /** Override of Slack's API base URL (tests point it at a local fake). */
+    readonly apiUrl?: string;
+  };
+  readonly accountAliases: Readonly<Record<string, string>>;
+  readonly alertRulesFile?: string;
+  readonly responders: { readonly userIds: readonly string[]; readonly userGroupId?: string };
+  readonly protectedIamUsers: readonly string[];
+  readonly historyRegions: readonly string[];
+  readonly idempotencyTableName?: string;
+  readonly stateTableName?: string;
+  readonly burstWindowSeconds: number;
+  /** Set by Lambda; the Slack handler invokes itself by this name. */
+  readonly functionName?: string;
+  readonly awsRegion?: string;
+  readonly localStateFile?: string;
+  readonly pollIntervalSeconds: number;
+}
+
+/** An environment variable is missing or malformed; the message names it and says what is expected. */
+export class ConfigError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the environment into a frozen config.
+ * @throws ConfigError naming every malformed variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  return deepFreeze({
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      secretArn: e.SLACK_SECRET_ARN,
+      channelId: e.SLACK_CHANNEL_ID,
+      channelBySeverity: e.SLACK_CHANNEL_BY_SEVERITY as Partial<Record<Severity, string>>,
+      apiUrl: e.SLACK_API_URL,
+    },
+    accountAliases: e.ACCOUNT_ALIASES,
+    alertRulesFile: e.ALERT_RULES_FILE,
+    responders: { userIds: e.RESPONDER_USER_IDS, userGroupId: e.RESPONDER_USERGROUP_ID },
+    protectedIamUsers: e.PROTECTED_IAM_USERS,
+    historyRegions: e.HISTORY_REGIONS,
+    idempotencyTableName: e.IDEMPOTENCY_TABLE_NAME,
+    stateTableName: e.STATE_TABLE_NAME,
+    burstWindowSeconds: e.BURST_WINDOW_SECONDS,
+    functionName: e.AWS_LAMBDA_FUNCTION_NAME,
+    awsRegion: e.AWS_REGION,
+    localStateFile: e.LOCAL_STATE_FILE,
+    pollIntervalSeconds: e.POLL_INTERVAL_SECONDS,
+  });
+}
+
+/**
+ * Returns a setting that this code path cannot work without.
+ * @throws ConfigError naming the environment variable to set.
+ */
+export function requireSetting<T>(value: T | undefined, variable: string, why: string): T {
+  if (value === undefined || value === null || value === '') {
+    throw new ConfigError(`${variable} is not set: ${why}`);
+  }
+  return value;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { handler, resetNotifierForTests } from '../../handlers/notifier';
+import { blockKitViolations } from '../support/block-kit-limits';
+import { loadCloudTrailCorpus, toEventBridge, toSnsEvent } from '../support/corpus';
+import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
+
+/**
+ * Every real record in ../shared/corpus/cloudtrail goes through the real notifier handler, wrapped
+ * as EventBridge delivers it to SNS, and the real @slack/web-api client posts to a local Slack fake.
+ */
+interface Expectation {
+  outcome: 'alert' | 'ignored' | 'rejected';
+  eventName?: string;
+  rule?: string;
+  severity?: string;
+  disable?: string | null;
+}
+const expectations = JSON.parse(readFileSync(join(__dirname, '../fixtures/corpus-expectations.json'), 'utf8')).records as Record<
+  string,
+  Expectation
+>;
+const corpus = loadCloudTrailCorpus();
+
+describe('notifier over the CloudTrail corpus', () => {
+  let slack: FakeSlack;
+  const savedEnv = { ...process.env };
+
+  beforeAll(async () => {
+    slack = await startFakeSlack();
+    Object.assign(process.env, { SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_CHANNEL_ID: 'C0ALERTS', SLACK_API_URL: slack.apiUrl });
+    resetNotifierForTests();
+  });
+  afterAll(async () => {
+    process.env = savedEnv;
+    resetNotifierForTests();
+    await slack.close();
+  });
+
+  it('has an expectation for every record, and the corpus is all there', () => {
+    expect(corpus.length).toBeGreaterThanOrEqual(190);
+    expect(corpus.map((r) => r.key).sort()).toEqual(Object.keys(expectations).sort());
+  });
+
+  it.each(corpus.map((r) => [r.key, r] as const))('%s', async (key, record) => {
+    const expected = expectations[key];
+    if (!expected) throw new Error(`no expectation for ${key}`);
+    const before = slack.calls.length;
+
+    const { outcomes } = await handler(toSnsEvent(toEventBridge(record.value)));
+
+    expect(outcomes).toHaveLength(1);
+    const [outcome] = outcomes;
+    const posted = slack.calls.slice(before);
+    if (expected.outcome === 'ignored') {
+      expect(outcome).toMatchObject({ status: 'ignored', eventName: expected.eventName });
+      expect(outcome?.status === 'ignored' && outcome.reason.length).toBeGreaterThan(5);
+      expect(posted).toHaveLength(0);
+      return;
+    }
+    expect(outcome).toMatchObject({ status: 'posted', eventName: expected.eventName, severity: expected.severity });
+    expect(posted).toHaveLength(1);
+    const message = posted[0]!.body as { text: string; blocks: Array<Record<string, any>>; channel: string };
+    expect(message.channel).toBe('C0ALERTS');
+    expect(blockKitViolations(message)).toEqual([]);
+    // The raw event name is searchable in the alert, beside the title in words.
+    expect(JSON.stringify(message.blocks)).toContain(expected.eventName);
+    const actions = message.blocks.find((b) => b.type === 'actions');
+    const disable = actions?.elements.find((e: { action_id: string }) => e.action_id === 'iam_alerts.disable_user');
+    if (expected.disable) {
+      expect(JSON.parse(disable.value)).toMatchObject({ u: expected.disable });
+      expect(disable.confirm.text.text).toContain(expected.disable);
+    } else {
+      expect(disable).toBeUndefined();
+    }
+    expect(actions?.elements[0].action_id).toBe('iam_alerts.acknowledge');
+  });
+});

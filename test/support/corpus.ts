@@ -1,0 +1,89 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/**
+ * Reads the shared corpus of real records (`../shared/corpus/`, beside the repository, in CI too).
+ * See `../shared/corpus/PROVENANCE.md` for where each record came from.
+ */
+export const CORPUS_DIR = resolve(__dirname, '../../../shared/corpus');
+
+export const CLOUDTRAIL_FILES = [
+  'panther-analysis',
+  'stratus-red-team-detonation-logs',
+  'awsdocs-cloudtrail-user-guide',
+  'awsdocs-eventbridge-console-signin',
+] as const;
+
+export interface CorpusRecord {
+  /** `file:line`, stable across runs: the key of expectations. */
+  key: string;
+  file: string;
+  line: number;
+  /** The record as published (a bare CloudTrail record, or for one file an EventBridge event). */
+  value: Record<string, unknown>;
+  /** What the source says about it (repository, path, test name). */
+  origin: Record<string, unknown>;
+}
+
+export function corpusAvailable(): boolean {
+  return existsSync(join(CORPUS_DIR, 'cloudtrail'));
+}
+
+export function loadCloudTrailCorpus(): CorpusRecord[] {
+  return CLOUDTRAIL_FILES.flatMap((file) => {
+    const lines = readJsonl(join(CORPUS_DIR, 'cloudtrail', `${file}.jsonl`));
+    const index = readJsonl(join(CORPUS_DIR, 'cloudtrail', `${file}.index.jsonl`));
+    return lines.map((value, i) => ({ key: `${file}:${i + 1}`, file, line: i + 1, value, origin: index[i] ?? {} }));
+  });
+}
+
+/** Wraps a CloudTrail record the way an EventBridge rule delivers it (no input transformer). */
+export function toEventBridge(record: Record<string, unknown>): Record<string, unknown> {
+  if ('detail-type' in record) return record;
+  const source = typeof record.eventSource === 'string' ? `aws.${record.eventSource.split('.')[0]}` : 'aws.unknown';
+  const detailType = record.eventType === 'AwsConsoleSignIn' ? 'AWS Console Sign In via CloudTrail' : 'AWS API Call via CloudTrail';
+  return {
+    version: '0',
+    id: `eb-${String(record.eventID ?? 'none')}`,
+    'detail-type': detailType,
+    source,
+    account: record.recipientAccountId ?? '123456789012',
+    time: record.eventTime ?? '2024-01-01T00:00:00Z',
+    region: record.awsRegion ?? 'us-east-1',
+    resources: [],
+    detail: record,
+  };
+}
+
+/** Wraps a message in the SNS event a subscribed Lambda receives. */
+export function toSnsEvent(message: unknown): { Records: Array<Record<string, unknown>> } {
+  return {
+    Records: [
+      {
+        EventSource: 'aws:sns',
+        EventVersion: '1.0',
+        EventSubscriptionArn: 'arn:aws:sns:us-east-1:123456789012:iam-alerts:11111111-2222-3333-4444-555555555555',
+        Sns: {
+          Type: 'Notification',
+          MessageId: '95df01b4-ee98-5cb9-9903-4c221d41eb5e',
+          TopicArn: 'arn:aws:sns:us-east-1:123456789012:iam-alerts',
+          Subject: null,
+          Message: typeof message === 'string' ? message : JSON.stringify(message),
+          Timestamp: '2024-01-01T00:00:00.000Z',
+          SignatureVersion: '1',
+          Signature: 'EXAMPLE',
+          SigningCertUrl: 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem',
+          UnsubscribeUrl: 'https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe',
+          MessageAttributes: {},
+        },
+      },
+    ],
+  };
+}
+
+function readJsonl(path: string): Array<Record<string, unknown>> {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
