@@ -1,0 +1,30 @@
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { WebClient } from '@slack/web-api';
+import type { Config } from './config';
+import type { DeferJob } from './jobs/types';
+import type { Logger } from './logger';
+
+/**
+ * Everything the Slack side (Bolt listeners and deferred jobs) needs, built once per cold start by
+ * `handlers/` and passed in; listeners and jobs never construct clients. Tests pass fakes or
+ * real clients mocked at the SDK layer (aws-sdk-client-mock).
+ */
+export interface SlackAppDeps {
+  config: Config;
+  logger: Logger;
+  /** Bot-token Web API client (chat.update, chat.postMessage, usergroups.users.list, ...). */
+  slack: WebClient;
+  /**
+   * AWS clients are created on first use: the IAM and CloudTrail SDKs are only loaded on the paths
+   * that need them, which keeps the Slack handler's cold start short.
+   */
+  iam: () => Promise<IAMClient>;
+  cloudtrail: (region: string) => Promise<CloudTrailClient>;
+  /** Hands slow work to the asynchronous path (Lambda self-invocation, or in-process locally). */
+  defer: DeferJob;
+  /** Posts a message to a Slack `response_url` (5 posts within 30 minutes per URL). */
+  respond: (responseUrl: string, message: Record<string, unknown>) => Promise<void>;
+  clock: () => Date;
+  sleep: (ms: number) => Promise<void>;
+}
