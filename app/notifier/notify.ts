@@ -1,14 +1,11 @@
 import type { WebClient } from '@slack/web-api';
 import type { Severity } from '../../blocks/alert-view';
 import type { RenderedMessage } from '../../blocks/render-alert';
-import { renderAlert } from '../../blocks/render-alert';
-import { renderUnrecognised } from '../../blocks/render-unrecognised';
-import { buildAlertView } from '../alerts/build-alert-view';
 import type { Catalog } from '../catalog/catalog-config';
-import { classifyEvent } from '../catalog/classify-event';
 import { type Config, requireSetting } from '../config';
-import { type ParsedItem, parseNotifierInput } from '../events/parse-input';
+import { parseNotifierInput } from '../events/parse-input';
 import type { Logger } from '../logger';
+import { prepareItem } from './prepare';
 
 /** What the notifier needs; built once per cold start by `handlers/deps.ts`. */
 export interface NotifierDeps {
@@ -33,28 +30,47 @@ export type NotifyOutcome =
  */
 export async function processNotifierInput(input: unknown, deps: NotifierDeps): Promise<NotifyOutcome[]> {
   const outcomes: NotifyOutcome[] = [];
-  for (const item of parseNotifierInput(input)) outcomes.push(await processItem(item, deps));
-  return outcomes;
-}
-
-async function processItem(item: ParsedItem, deps: NotifierDeps): Promise<NotifyOutcome> {
   const { logger } = deps;
-  if (!item.ok) {
-    logger.warn('rejected unrecognised input', { reason: item.reason });
-    const posted = await postMessage(deps, 'medium', renderUnrecognised(item));
-    return { status: 'rejected', reason: item.reason, ...posted };
+  for (const item of parseNotifierInput(input)) {
+    const prepared = prepareItem(item, { catalog: deps.catalog, accountAliases: deps.config.accountAliases });
+    switch (prepared.kind) {
+      case 'rejected': {
+        logger.warn('rejected unrecognised input', { outcome: 'rejected', reason: prepared.reason });
+        const posted = await postMessage(deps, prepared.severity, prepared.message);
+        outcomes.push({ status: 'rejected', reason: prepared.reason, ...posted });
+        break;
+      }
+      case 'ignored':
+        logger.debug('ignored event', {
+          eventId: prepared.eventId,
+          eventName: prepared.eventName,
+          outcome: 'ignored',
+          reason: prepared.reason,
+        });
+        outcomes.push({ status: 'ignored', eventId: prepared.eventId, eventName: prepared.eventName, reason: prepared.reason });
+        break;
+      case 'alert': {
+        const posted = await postMessage(deps, prepared.severity, prepared.message);
+        logger.info('posted alert', {
+          eventId: prepared.eventId,
+          eventName: prepared.eventName,
+          outcome: 'posted',
+          severity: prepared.severity,
+          rule: prepared.classification.rule.id,
+          ...posted,
+        });
+        outcomes.push({
+          status: 'posted',
+          eventId: prepared.eventId,
+          eventName: prepared.eventName,
+          severity: prepared.severity,
+          ...posted,
+        });
+        break;
+      }
+    }
   }
-  const { record, eventId } = item;
-  const context = { eventId, eventName: record.eventName, eventSource: record.eventSource };
-  const classification = classifyEvent(record, deps.catalog);
-  if (classification.kind === 'ignored') {
-    logger.debug('ignored event', { ...context, outcome: 'ignored', reason: classification.reason });
-    return { status: 'ignored', eventId, eventName: record.eventName, reason: classification.reason };
-  }
-  const view = buildAlertView(record, eventId, classification, { accountAliases: deps.config.accountAliases });
-  const posted = await postMessage(deps, view.severity, renderAlert(view));
-  logger.info('posted alert', { ...context, outcome: 'posted', severity: view.severity, rule: classification.rule.id, ...posted });
-  return { status: 'posted', eventId, eventName: record.eventName, severity: view.severity, ...posted };
+  return outcomes;
 }
 
 /** The channel for a severity: its own channel when configured, else the main one. */
