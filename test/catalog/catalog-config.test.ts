@@ -1,0 +1,82 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildCatalog, DEFAULT_CATALOG, loadCatalog } from '../../app/catalog/catalog-config';
+import { DEFAULT_RULES } from '../../app/catalog/default-catalog';
+import { alertRuleSchema } from '../../app/catalog/rule';
+
+describe('the default catalog', () => {
+  it('is valid data with unique rule IDs', () => {
+    for (const rule of DEFAULT_RULES) expect(alertRuleSchema.safeParse(rule).success).toBe(true);
+    const ids = DEFAULT_RULES.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('covers every IAM write the product promises', () => {
+    const names = new Set(DEFAULT_RULES.flatMap((r) => (r.match.kind === 'api-call' ? r.match.eventNames : [])));
+    const promised = `CreateUser DeleteUser CreateLoginProfile UpdateLoginProfile DeleteLoginProfile CreateAccessKey UpdateAccessKey
+      DeleteAccessKey AttachUserPolicy DetachUserPolicy PutUserPolicy DeleteUserPolicy AddUserToGroup RemoveUserFromGroup CreateGroup
+      DeleteGroup AttachGroupPolicy PutGroupPolicy CreateRole AttachRolePolicy PutRolePolicy UpdateAssumeRolePolicy CreatePolicyVersion
+      SetDefaultPolicyVersion PutUserPermissionsBoundary DeleteUserPermissionsBoundary PutRolePermissionsBoundary
+      DeleteRolePermissionsBoundary DeactivateMFADevice DeleteVirtualMFADevice CreateSAMLProvider UpdateSAMLProvider DeleteSAMLProvider
+      CreateOpenIDConnectProvider UpdateAccountPasswordPolicy DeleteAccountPasswordPolicy StopLogging DeleteTrail UpdateTrail`.split(/\s+/);
+    expect(promised.filter((n) => !names.has(n))).toEqual([]);
+  });
+});
+
+describe('buildCatalog', () => {
+  it('adds rules, removes events and changes severities', () => {
+    const catalog = buildCatalog({
+      rules: {
+        add: [
+          {
+            id: 'kms-schedule-key-deletion',
+            title: 'KMS key deletion scheduled',
+            severity: 'high',
+            why: 'Destroys everything encrypted with the key.',
+            match: { kind: 'api-call', eventSource: 'kms.amazonaws.com', eventNames: ['ScheduleKeyDeletion'] },
+          },
+        ],
+        disable: ['DeleteAccessKey', 'offensive-tool-user-agent'],
+        severity: { 'iam-create-user': 'high' },
+      },
+    });
+    expect(catalog.rules.find((r) => r.id === 'kms-schedule-key-deletion')).toBeDefined();
+    expect(catalog.rules.find((r) => r.id === 'iam-delete-access-key')).toBeUndefined();
+    expect(catalog.rules.find((r) => r.id === 'offensive-tool-user-agent')).toBeUndefined();
+    expect(catalog.rules.find((r) => r.id === 'iam-create-user')?.severity).toBe('high');
+  });
+
+  it.each([
+    [{ rules: { severity: { CreateUser: 'urgent' } } }, /rules\.severity\.CreateUser/],
+    [{ rules: { disable: ['NoSuchEvent'] } }, /"NoSuchEvent" is neither a rule id nor an event name/],
+    [{ mute: [{ reason: 'nothing to match' }] }, /a mute needs at least one of/],
+    [{ mute: [{ account: '12' }] }, /12-digit account ID/],
+    [{ rulez: {} }, /rulez|Unrecognized key/i],
+    [{ rules: { add: [{ ...DEFAULT_RULES[2] }] } }, /already exists/],
+  ])('rejects a bad config with a clear message (%#)', (config, message) => {
+    expect(() => buildCatalog(config, 'test config')).toThrow(message);
+    expect(() => buildCatalog(config, 'test config')).toThrow(/^test config is invalid/);
+  });
+});
+
+describe('loadCatalog', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'iam-alerts-catalog-'));
+
+  it('returns the default catalog without a file', () => {
+    expect(loadCatalog(undefined)).toBe(DEFAULT_CATALOG);
+  });
+
+  it('reads YAML', () => {
+    const path = join(dir, 'rules.yml');
+    writeFileSync(path, 'mute:\n  - userAgent: "*Terraform*"\n    reason: CI\n');
+    expect(loadCatalog(path).mutes).toEqual([{ userAgent: '*Terraform*', reason: 'CI' }]);
+  });
+
+  it('names the file when it is missing or malformed', () => {
+    expect(() => loadCatalog(join(dir, 'missing.yml'))).toThrow(/cannot read alert rules file .*missing\.yml/);
+    const bad = join(dir, 'bad.yml');
+    writeFileSync(bad, 'rules: [unclosed');
+    expect(() => loadCatalog(bad)).toThrow(/bad\.yml is not valid YAML/);
+  });
+});

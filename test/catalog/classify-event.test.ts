@@ -1,0 +1,183 @@
+import { buildAlertView } from '../../app/alerts/build-alert-view';
+import { buildCatalog, DEFAULT_CATALOG } from '../../app/catalog/catalog-config';
+import { classifyEvent } from '../../app/catalog/classify-event';
+import { type CloudTrailRecord, cloudTrailRecordSchema } from '../../app/events/cloudtrail-record';
+
+const ACCOUNT = '123456789012';
+const alice = { type: 'IAMUser', userName: 'alice', arn: `arn:aws:iam::${ACCOUNT}:user/alice`, accountId: ACCOUNT, principalId: 'AIDA1' };
+const root = { type: 'Root', arn: `arn:aws:iam::${ACCOUNT}:root`, accountId: ACCOUNT, principalId: ACCOUNT };
+const role = {
+  type: 'AssumedRole',
+  arn: `arn:aws:sts::${ACCOUNT}:assumed-role/terraform-ci/build-42`,
+  accountId: ACCOUNT,
+  principalId: 'AROA1:build-42',
+  sessionContext: { sessionIssuer: { type: 'Role', userName: 'terraform-ci', arn: `arn:aws:iam::${ACCOUNT}:role/terraform-ci` } },
+};
+const sso = {
+  type: 'AssumedRole',
+  arn: `arn:aws:sts::${ACCOUNT}:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/jane@example.com`,
+  accountId: ACCOUNT,
+  principalId: 'AROA2:jane@example.com',
+};
+
+function record(fields: Record<string, unknown>): CloudTrailRecord {
+  return cloudTrailRecordSchema.parse({
+    eventSource: 'iam.amazonaws.com',
+    eventID: 'e-1',
+    eventTime: '2024-05-01T10:00:00Z',
+    awsRegion: 'us-east-1',
+    recipientAccountId: ACCOUNT,
+    sourceIPAddress: '198.51.100.1',
+    userAgent: 'aws-cli/2.15.0',
+    userIdentity: alice,
+    ...fields,
+  });
+}
+
+function alertFor(fields: Record<string, unknown>, catalog = DEFAULT_CATALOG) {
+  const r = record(fields);
+  const classification = classifyEvent(r, catalog);
+  if (classification.kind !== 'alert') throw new Error(`expected an alert, got: ${classification.reason}`);
+  return { classification, view: buildAlertView(r, 'e-1', classification) };
+}
+
+describe('classifyEvent', () => {
+  it('alerts on CreateUser and targets the new user for Disable User', () => {
+    const { classification, view } = alertFor({ eventName: 'CreateUser', requestParameters: { userName: 'mallory' } });
+    expect(classification.rule.id).toBe('iam-create-user');
+    expect(view.title).toBe('IAM user created');
+    expect(view.subject).toBe('mallory');
+    expect(view.disable).toEqual({ u: 'mallory', a: ACCOUNT, e: 'e-1' });
+  });
+
+  it('targets the acting IAM user, not requestParameters.userName, when the call failed', () => {
+    const { view } = alertFor({
+      eventName: 'CreateAccessKey',
+      requestParameters: { userName: 'bob' },
+      errorCode: 'AccessDenied',
+      errorMessage: 'User: arn:aws:iam::123456789012:user/alice is not authorized to perform: iam:CreateAccessKey',
+    });
+    expect(view.outcome).toMatchObject({ kind: 'denied', error: 'AccessDenied' });
+    expect(view.disable?.u).toBe('alice');
+  });
+
+  it('offers no target for a failed sign-in whose user name AWS hid', () => {
+    const { view } = alertFor({
+      eventName: 'ConsoleLogin',
+      eventSource: 'signin.amazonaws.com',
+      userIdentity: { type: 'IAMUser', accountId: ACCOUNT, principalId: ACCOUNT, userName: 'HIDDEN_DUE_TO_SECURITY_REASONS' },
+      responseElements: { ConsoleLogin: 'Failure' },
+      errorMessage: 'No username found in supplied account',
+      additionalEventData: { MFAUsed: 'No' },
+    });
+    expect(view.title).toBe('Failed console sign-in');
+    expect(view.disable).toBeUndefined();
+  });
+
+  it('gives root, roles and SSO users no Disable button unless they change an IAM user', () => {
+    expect(alertFor({ eventName: 'CreateRole', userIdentity: role, requestParameters: { roleName: 'x' } }).view.disable).toBeUndefined();
+    expect(alertFor({ eventName: 'StopLogging', eventSource: 'cloudtrail.amazonaws.com', userIdentity: sso }).view.disable).toBeUndefined();
+    expect(alertFor({ eventName: 'PutBucketPolicy', eventSource: 's3.amazonaws.com', userIdentity: root }).view.disable).toBeUndefined();
+    expect(alertFor({ eventName: 'CreateUser', userIdentity: role, requestParameters: { userName: 'svc' } }).view.disable?.u).toBe('svc');
+    expect(alertFor({ eventName: 'CreateLoginProfile', userIdentity: sso, requestParameters: { userName: 'svc' } }).view.disable?.u).toBe(
+      'svc',
+    );
+  });
+
+  it('targets the caller for CreateAccessKey without userName, and the actor after DeleteUser', () => {
+    expect(alertFor({ eventName: 'CreateAccessKey', requestParameters: {} }).view.disable?.u).toBe('alice');
+    expect(alertFor({ eventName: 'CreateAccessKey', userIdentity: root, requestParameters: {} }).view.disable).toBeUndefined();
+    expect(alertFor({ eventName: 'DeleteUser', requestParameters: { userName: 'gone' } }).view.disable?.u).toBe('alice');
+  });
+
+  it('describes assumed roles by role and session, and SSO users by name', () => {
+    expect(alertFor({ eventName: 'CreateRole', userIdentity: role }).view.actor).toMatchObject({
+      typeLabel: 'Assumed role',
+      name: 'terraform-ci',
+      detail: 'session build-42',
+    });
+    expect(alertFor({ eventName: 'CreateRole', userIdentity: sso }).view.actor).toMatchObject({
+      typeLabel: 'SSO user',
+      name: 'jane@example.com',
+    });
+    expect(alertFor({ eventName: 'ConsoleLogin', eventSource: 'signin.amazonaws.com', userIdentity: root }).view.actor.name).toBe('root');
+  });
+
+  it('raises severity for admin policies, wildcard inline policies, MFA removal and keys for someone else', () => {
+    const admin = alertFor({
+      eventName: 'AttachUserPolicy',
+      requestParameters: { userName: 'bob', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
+    });
+    expect(admin.classification.severity).toBe('critical');
+    expect(admin.view.reasons).toContain('AdministratorAccess attached');
+
+    const star = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
+    expect(
+      alertFor({ eventName: 'PutUserPolicy', requestParameters: { userName: 'bob', policyDocument: encodeURIComponent(star) } })
+        .classification.severity,
+    ).toBe('critical');
+    const narrow = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] });
+    expect(
+      alertFor({ eventName: 'PutUserPolicy', requestParameters: { userName: 'bob', policyDocument: narrow } }).classification.severity,
+    ).toBe('high');
+
+    expect(
+      alertFor({ eventName: 'DeactivateMFADevice', requestParameters: { userName: 'bob', serialNumber: 'arn:mfa' } }).classification
+        .severity,
+    ).toBe('high');
+    expect(alertFor({ eventName: 'CreateAccessKey', requestParameters: { userName: 'bob' } }).classification.severity).toBe('critical');
+    expect(alertFor({ eventName: 'CreateAccessKey', requestParameters: { userName: 'alice' } }).classification.severity).toBe('high');
+  });
+
+  it('alerts on root console sign-ins and non-read-only root calls, not on read-only ones', () => {
+    expect(alertFor({ eventName: 'ConsoleLogin', eventSource: 'signin.amazonaws.com', userIdentity: root }).classification.severity).toBe(
+      'critical',
+    );
+    expect(
+      alertFor({ eventName: 'PutBucketPolicy', eventSource: 's3.amazonaws.com', userIdentity: root, readOnly: false }).view.title,
+    ).toBe('Root API call');
+    expect(classifyEvent(record({ eventName: 'ListUsers', userIdentity: root, readOnly: true }), DEFAULT_CATALOG).kind).toBe('ignored');
+  });
+
+  it('flags offensive tools even on calls that are otherwise ignored', () => {
+    const r = { eventName: 'GetCallerIdentity', eventSource: 'sts.amazonaws.com', userAgent: 'TruffleHog' };
+    expect(alertFor(r).classification.rule.id).toBe('offensive-tool-user-agent');
+    expect(classifyEvent(record({ ...r, userAgent: 'aws-cli/2.0' }), DEFAULT_CATALOG)).toMatchObject({ kind: 'ignored' });
+    const created = alertFor({ eventName: 'CreateUser', userAgent: 'S3 Browser 9.5.5', requestParameters: { userName: 'x' } });
+    expect(created.classification.severity).toBe('high');
+    expect(created.view.userAgent?.flagged).toBe(true);
+  });
+
+  it('ignores AssumeRole, IAM user sign-ins with MFA and service-linked roles made by AWS services', () => {
+    const ignored = (fields: Record<string, unknown>) => classifyEvent(record(fields), DEFAULT_CATALOG);
+    expect(ignored({ eventName: 'AssumeRole', eventSource: 'sts.amazonaws.com' })).toMatchObject({ kind: 'ignored' });
+    expect(
+      ignored({
+        eventName: 'ConsoleLogin',
+        eventSource: 'signin.amazonaws.com',
+        additionalEventData: { MFAUsed: 'Yes' },
+        responseElements: { ConsoleLogin: 'Success' },
+      }),
+    ).toEqual({ kind: 'ignored', reason: 'IAM user signed in with MFA' });
+    expect(
+      ignored({ eventName: 'CreateServiceLinkedRole', userIdentity: { ...alice, invokedBy: 'autoscaling.amazonaws.com' } }),
+    ).toMatchObject({
+      kind: 'ignored',
+      reason: 'service-linked role created by an AWS service',
+    });
+  });
+
+  it('obeys operator mutes and severity overrides', () => {
+    const catalog = buildCatalog({
+      rules: { severity: { CreateRole: 'low' }, disable: ['iam-create-group'] },
+      mute: [{ actorArn: 'arn:aws:sts::*:assumed-role/terraform-ci/*', reason: 'Terraform pipeline' }],
+    });
+    expect(classifyEvent(record({ eventName: 'CreateUser', userIdentity: role }), catalog)).toEqual({
+      kind: 'ignored',
+      reason: 'muted (Terraform pipeline): actorArn=arn:aws:sts::*:assumed-role/terraform-ci/*',
+    });
+    expect(alertFor({ eventName: 'CreateRole' }, catalog).classification.severity).toBe('low');
+    expect(classifyEvent(record({ eventName: 'CreateGroup' }), catalog).kind).toBe('ignored');
+    expect(alertFor({ eventName: 'CreateUser' }, catalog).classification.kind).toBe('alert');
+  });
+});

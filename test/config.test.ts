@@ -1,0 +1,34 @@
+import { ConfigError, loadConfig, requireSetting } from '../app/config';
+
+describe('loadConfig', () => {
+  it('parses lists, maps and defaults into a frozen config', () => {
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_CHANNEL_ID: 'C1',
+      SLACK_CHANNEL_BY_SEVERITY: 'critical=C9, high=C8',
+      ACCOUNT_ALIASES: '123456789012=prod',
+      RESPONDER_USER_IDS: 'U1, U2,,',
+      PROTECTED_IAM_USERS: 'break-glass-*,admin',
+    });
+    expect(config.slack.channelBySeverity).toEqual({ critical: 'C9', high: 'C8' });
+    expect(config.accountAliases).toEqual({ '123456789012': 'prod' });
+    expect(config.responders.userIds).toEqual(['U1', 'U2']);
+    expect(config.protectedIamUsers).toEqual(['break-glass-*', 'admin']);
+    expect(config.historyRegions).toEqual(['us-east-1']);
+    expect(config.burstWindowSeconds).toBe(300);
+    expect(Object.isFrozen(config.slack)).toBe(true);
+  });
+
+  it('names every malformed variable', () => {
+    expect(() =>
+      loadConfig({ SLACK_BOT_TOKEN: 'xoxp-user-token', SLACK_CHANNEL_BY_SEVERITY: 'urgent=C1', BURST_WINDOW_SECONDS: '-3' }),
+    ).toThrow(/SLACK_BOT_TOKEN: expected a bot token[\s\S]*SLACK_CHANNEL_BY_SEVERITY[\s\S]*BURST_WINDOW_SECONDS/);
+  });
+
+  it('requireSetting names the variable to set', () => {
+    expect(() => requireSetting(undefined, 'SLACK_CHANNEL_ID', 'alerts need a channel')).toThrow(ConfigError);
+    expect(() => requireSetting('', 'SLACK_CHANNEL_ID', 'alerts need a channel')).toThrow(
+      'SLACK_CHANNEL_ID is not set: alerts need a channel',
+    );
+  });
+});
