@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import type { JobHandler } from '../jobs/types';
+
+/** Work in progress: implemented by the next commit. */
+export const disableUserJob: JobHandler<unknown> = {
+  kind: 'disable-user',
+  schema: z.unknown(),
+  run: async () => {
+    throw new Error('not implemented yet');
+  },
+};
