@@ -306,6 +306,25 @@ export const DEFAULT_RULES: readonly AlertRule[] = [
     'Removes every password requirement in the account.',
     { target: { kind: 'account' } },
   ),
+  // IAM Identity Center: who may federate in
+  ...(['sso.amazonaws.com', 'sso-directory.amazonaws.com'] as const).map(
+    (eventSource): AlertRule => ({
+      id: `identity-center-idp-change-${eventSource.split('.')[0]}`,
+      title: 'Identity Center identity provider changed',
+      severity: 'high',
+      why: 'Connecting or swapping the external identity provider hands sign-in to every account to whoever runs it.',
+      match: {
+        kind: 'api-call',
+        eventSource,
+        eventNames: [
+          'AssociateDirectory',
+          'DisassociateDirectory',
+          'EnableExternalIdPConfigurationForDirectory',
+          'DisableExternalIdPConfigurationForDirectory',
+        ],
+      },
+    }),
+  ),
   // CloudTrail tampering
   {
     id: 'cloudtrail-stop-logging',
