@@ -82,6 +82,9 @@ const envSchema = z.object({
   POLL_INTERVAL_SECONDS: positiveInt(60),
 });
 
+/** Every environment variable iam-alerts reads; `.env.example` documents exactly these. */
+export const CONFIG_KEYS: readonly string[] = Object.keys(envSchema.shape);
+
 /** Settings for every part of iam-alerts; optional ones are `undefined` when unset. */
 export interface Config {
   readonly slack: {

@@ -1,4 +1,6 @@
-import { ConfigError, loadConfig, requireSetting } from '../app/config';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONFIG_KEYS, ConfigError, loadConfig, requireSetting } from '../app/config';
 
 describe('loadConfig', () => {
   it('parses lists, maps and defaults into a frozen config', () => {
@@ -30,5 +32,13 @@ describe('loadConfig', () => {
     expect(() => requireSetting('', 'SLACK_CHANNEL_ID', 'alerts need a channel')).toThrow(
       'SLACK_CHANNEL_ID is not set: alerts need a channel',
     );
+  });
+});
+
+describe('.env.example', () => {
+  it('documents exactly the variables the config reads', () => {
+    const text = readFileSync(join(__dirname, '..', '.env.example'), 'utf8');
+    const documented = [...text.matchAll(/^#?\s?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]).filter((k) => k !== 'POWERTOOLS_LOG_LEVEL');
+    expect([...new Set(documented)].sort()).toEqual([...CONFIG_KEYS].sort());
   });
 });
