@@ -1,0 +1,68 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+
+/**
+ * What every subcommand of `iam-alerts` looks like, and the terminal it talks to. Commands take
+ * their streams and environment from `CliIo` (never from `process`), so tests run them in-process.
+ */
+
+/** Exit codes: 0 all good, 1 the command ran and found or hit a problem, 2 it was called wrongly. */
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+export interface CliOutput {
+  write(text: string): unknown;
+  /** True when a person is watching: colours and progress lines only then. */
+  isTTY?: boolean;
+}
+
+export interface CliIo {
+  stdout: CliOutput;
+  stderr: CliOutput;
+  stdin: NodeJS.ReadableStream;
+  /** The environment after `.env` was loaded; commands hand it to `loadConfig`. */
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Aborted on Ctrl-C; long-running commands stop cleanly when it fires. */
+  signal: AbortSignal;
+}
+
+/** One subcommand: `iam-alerts <name> ...`. */
+export interface CliCommand {
+  /** One line for the command list. */
+  summary: string;
+  /** The full `--help` text: usage line, options, examples. */
+  help: string;
+  /** Runs with the arguments after the command name; resolves to the exit code. */
+  run(args: string[], io: CliIo): Promise<number>;
+}
+
+/** The command line is wrong: printed with the command's usage, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UsageError';
+  }
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * Parses a command's arguments with `node:util` `parseArgs` (strict: unknown options are errors).
+ * @throws UsageError with parseArgs' explanation.
+ */
+export function parseCommandArgs<O extends Options>(args: string[], options: O, allowPositionals = false) {
+  try {
+    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message, { cause: error });
+  }
+}
+
+/** Parses a duration such as `90s`, `15m`, `24h` or `7d` into milliseconds. @throws UsageError */
+export function parseDuration(text: string, option: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/.exec(text.trim());
+  if (!match) throw new UsageError(`${option} expects a duration like 30m, 24h or 7d, got "${text}"`);
+  const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
+  const ms = Number(match[1]) * unit;
+  if (ms <= 0) throw new UsageError(`${option} must be longer than zero`);
+  return ms;
+}

@@ -1,0 +1,106 @@
+import { config as loadDotenv } from 'dotenv';
+import { type CliCommand, type CliIo, EXIT, UsageError } from './command';
+
+import { previewCommand } from './commands/preview';
+
+import { startCommand } from './commands/start';
+
+/**
+ * `iam-alerts`: the command-line tool (`npx iam-alerts <command>`, and `npm start`).
+ *
+ * Every subcommand is one row of {@link COMMANDS}; adding a command is adding a row.
+ */
+export const COMMANDS: Readonly<Record<string, CliCommand>> = {
+  start: startCommand,
+  preview: previewCommand,
+};
+
+/** The top-level `--help`. */
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const rows = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`);
+  return [
+    'Usage: iam-alerts <command> [options]',
+    '',
+    'Commands:',
+    ...rows,
+    '',
+    'Run `iam-alerts <command> --help` for the options of one command.',
+    'Settings come from the environment and from a .env file in the current directory (see .env.example).',
+    '',
+    'Exit codes: 0 success, 1 the command failed or found problems, 2 wrong usage.',
+    '',
+  ].join('\n');
+}
+
+/**
+ * Runs one command line (without `node` and the script name) and resolves to the exit code.
+ * Never throws: errors are printed to stderr.
+ */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? io.stderr : io.stdout).write(usage());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr.write(`iam-alerts: unknown command "${name}"\n\n${usage()}`);
+    return EXIT.usage;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout.write(command.help);
+    return EXIT.ok;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`iam-alerts ${name}: ${error.message}\n\n${command.help}`);
+      return EXIT.usage;
+    }
+    io.stderr.write(`iam-alerts ${name}: ${describeError(error)}\n`);
+    return EXIT.failure;
+  }
+}
+
+/** An error's message with its causes, without stack traces (those are for bugs, not users). */
+export function describeError(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  while (current instanceof Error && parts.length < 4) {
+    parts.push(current.message);
+    current = current.cause;
+  }
+  if (parts.length === 0) parts.push(String(error));
+  return [...new Set(parts)].join('\n  caused by: ');
+}
+
+/**
+ * Runs the CLI in this process: loads `.env` from the current directory (the only place `.env`
+ * is read), wires Ctrl-C to an abort signal, and sets the exit code.
+ */
+export async function runCli(argv: string[] = process.argv.slice(2)): Promise<void> {
+  loadDotenv({ quiet: true });
+  const controller = new AbortController();
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    interrupts += 1;
+    // A second Ctrl-C means "now".
+    if (interrupts > 1) process.exit(130);
+    controller.abort();
+  });
+  process.on('SIGTERM', () => controller.abort());
+  process.exitCode = await main(argv, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+    signal: controller.signal,
+  });
+}
+
+if (require.main === module) {
+  void runCli();
+}
