@@ -37,6 +37,8 @@ const PARAMETER_LABELS: ReadonlyArray<[string, string]> = [
 const SHOWN_PARAMETERS = new Set(PARAMETER_LABELS.map(([key]) => key));
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 const EVENT_ID = /^[A-Za-z0-9-]+$/;
+/** IAM's own rule for user names: a name outside it cannot be a user to disable. */
+const IAM_USER_NAME = /^[\w+=,.@-]{1,64}$/;
 
 /**
  * Builds the alert's view-model: who, what, where, and whom Disable User would act on.
@@ -81,7 +83,8 @@ export function buildAlertView(
     eventTime: parseEventTime(record.eventTime),
     mfa: record.eventName === 'ConsoleLogin' ? signInMfa(record) : undefined,
     consoleUrl,
-    disable: disableUser && accountId ? { u: disableUser, a: accountId, e: eventId } : undefined,
+    disable:
+      disableUser && IAM_USER_NAME.test(disableUser) && accountId ? { u: disableUser, a: accountId, e: eventId.slice(0, 128) } : undefined,
   };
 }
 

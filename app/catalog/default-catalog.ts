@@ -36,7 +36,7 @@ export const DEFAULT_RULES: readonly AlertRule[] = [
   },
   {
     id: 'root-activity',
-    title: 'Root API call',
+    title: 'Root user activity',
     severity: 'critical',
     why: 'Any change made with root credentials bypasses every IAM guardrail and is rarely legitimate.',
     match: { kind: 'root-activity' },

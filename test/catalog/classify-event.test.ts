@@ -90,6 +90,11 @@ describe('classifyEvent', () => {
     expect(alertFor({ eventName: 'DeleteUser', requestParameters: { userName: 'gone' } }).view.disable?.u).toBe('alice');
   });
 
+  it('offers no button for a name IAM would never accept', () => {
+    expect(alertFor({ eventName: 'CreateUser', requestParameters: { userName: '<!channel>' } }).view.disable).toBeUndefined();
+    expect(alertFor({ eventName: 'CreateUser', requestParameters: { userName: 'x'.repeat(65) } }).view.disable).toBeUndefined();
+  });
+
   it('describes assumed roles by role and session, and SSO users by name', () => {
     expect(alertFor({ eventName: 'CreateRole', userIdentity: role }).view.actor).toMatchObject({
       typeLabel: 'Assumed role',
@@ -135,7 +140,7 @@ describe('classifyEvent', () => {
     );
     expect(
       alertFor({ eventName: 'PutBucketPolicy', eventSource: 's3.amazonaws.com', userIdentity: root, readOnly: false }).view.title,
-    ).toBe('Root API call');
+    ).toBe('Root user activity');
     expect(classifyEvent(record({ eventName: 'ListUsers', userIdentity: root, readOnly: true }), DEFAULT_CATALOG).kind).toBe('ignored');
   });
 
