@@ -55,7 +55,8 @@ export function buildAlertView(
   const target = describeTarget(record, rule, actor);
   const accountId = record.recipientAccountId ?? actor.accountId;
   const disableUser = disableTargetOf(record, rule, actor);
-  const { parameters, excerpt } = describeParameters(record);
+  // The target already has its own field: do not repeat it among the parameters.
+  const { parameters, excerpt } = describeParameters(record, target ? rule.target?.param : undefined);
   const region = record.awsRegion;
   const consoleUrl =
     region && REGION.test(region) && record.eventID && EVENT_ID.test(record.eventID)
@@ -130,11 +131,12 @@ function subjectOf(record: CloudTrailRecord, rule: AlertRule, target: TargetView
   return target.name.startsWith('arn:') ? (target.name.split(/[:/]/).pop() ?? target.name) : target.name;
 }
 
-function describeParameters(record: CloudTrailRecord): { parameters: AlertField[]; excerpt?: string } {
+function describeParameters(record: CloudTrailRecord, targetParam: string | undefined): { parameters: AlertField[]; excerpt?: string } {
   const request = record.requestParameters ?? {};
   const parameters: AlertField[] = [];
   for (const [key, label] of PARAMETER_LABELS) {
     const value = request[key];
+    if (key === targetParam) continue;
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
       parameters.push({ label, value: String(value) });
     }
