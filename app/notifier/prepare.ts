@@ -1,4 +1,4 @@
-import type { Severity } from '../../blocks/alert-view';
+import type { AlertView, Severity } from '../../blocks/alert-view';
 import { type RenderedMessage, renderAlert } from '../../blocks/render-alert';
 import { renderUnrecognised } from '../../blocks/render-unrecognised';
 import { buildAlertView } from '../alerts/build-alert-view';
@@ -15,6 +15,8 @@ export type PreparedItem =
       severity: Severity;
       classification: Extract<Classification, { kind: 'alert' }>;
       message: RenderedMessage;
+      /** The view the message was rendered from (burst grouping summarises it in one line). */
+      view: AlertView;
       item: Extract<ParsedItem, { ok: true }>;
     }
   | { kind: 'ignored'; eventId: string; eventName: string; reason: string; item: Extract<ParsedItem, { ok: true }> }
@@ -44,6 +46,7 @@ export function prepareItem(item: ParsedItem, options: PrepareOptions): Prepared
     severity: view.severity,
     classification,
     message: renderAlert(view),
+    view,
     item,
   };
 }
