@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import { SLACK_LIMITS } from '../../blocks/limits';
+import type { RenderedMessage } from '../../blocks/render-alert';
+import { type HistoryPageView, renderHistory, renderHistoryNotice } from '../../blocks/render-history';
+import type { JobHandler } from '../jobs/types';
+import type { SlackAppDeps } from '../slack-deps';
+import { encodeMoreButton, historyCursorSchema } from './cursor';
+import { HistoryLookupError } from './errors';
+import { matchesQuery } from './history-event';
+import { toHistoryEntryView } from './history-view';
+import { type LookupIamHistoryResult, lookupIamHistory } from './lookup';
+import { createLookupPacer, type LookupPacer } from './pacer';
+import { describeQuery, type HistoryQuery, historyQuerySchema } from './query';
+
+/**
+ * The deferred half of `/iam-events` and its More button: reads CloudTrail's event history and
+ * answers through the interaction's `response_url`, visible only to the user who asked.
+ */
+
+/**
+ * Wall-clock time one page of search may take before it stops and offers More. Well inside the
+ * Slack handler's Lambda timeout (the job also posts the answer), and long enough for ~40 paced
+ * LookupEvents calls (2,000 events) per region.
+ */
+export const HISTORY_BUDGET_MS = 20_000;
+
+export const historyJobPayloadSchema = z.strictObject({
+  /** Where the answer goes: the slash command's or the button click's own response_url. */
+  responseUrl: z.url({ protocol: /^https?$/ }),
+  userId: z.string().max(64).optional(),
+  query: historyQuerySchema,
+  /** The search's fixed window and position (see `startHistoryCursor`). */
+  cursor: historyCursorSchema,
+  /** 1 for the command's answer, 2+ for each More. */
+  page: z.number().int().min(1).max(10_000),
+});
+export type HistoryJobPayload = z.infer<typeof historyJobPayloadSchema>;
+
+// One pacer per dependency set: jobs that share a process (local mode) share the 2 calls/s.
+const pacers = new WeakMap<SlackAppDeps, LookupPacer>();
+function pacerFor(deps: SlackAppDeps): LookupPacer {
+  let pacer = pacers.get(deps);
+  if (!pacer) {
+    pacer = createLookupPacer({ now: () => deps.clock().getTime(), sleep: deps.sleep });
+    pacers.set(deps, pacer);
+  }
+  return pacer;
+}
+
+/** The `history` job: LookupEvents for one page, then one ephemeral reply. */
+export const historyJob: JobHandler<HistoryJobPayload> = {
+  kind: 'history',
+  schema: historyJobPayloadSchema,
+  run: async (payload, deps) => {
+    const context = { job: 'history', slackUser: payload.userId, page: payload.page, filters: describeQuery(payload.query) };
+    let message: RenderedMessage;
+    try {
+      const result = await lookupIamHistory(payload.cursor, {
+        clientFor: deps.cloudtrail,
+        limit: payload.query.limit,
+        filter: (event) => matchesQuery(event, payload.query),
+        pacer: pacerFor(deps),
+        budgetMs: HISTORY_BUDGET_MS,
+        now: () => deps.clock().getTime(),
+        sleep: deps.sleep,
+        logger: deps.logger,
+      });
+      deps.logger.info('history page ready', { ...context, stop: result.stop, matched: result.events.length, scanned: result.scanned });
+      message = renderHistory(buildHistoryPage(payload, result));
+    } catch (error) {
+      deps.logger.error('history search failed', { ...context, error });
+      message = renderHistoryNotice(historyFailureNotice(error, payload.query));
+    }
+    try {
+      // Each job posts once to its response_url (Slack allows 5 within 30 minutes, and every
+      // command or button click brings a fresh one), so More never runs into that limit.
+      await deps.respond(payload.responseUrl, { response_type: 'ephemeral', replace_original: false, ...message });
+    } catch (error) {
+      // Nobody else can tell the user; Lambda's retry would repeat the whole search.
+      deps.logger.error('could not post the history reply', { ...context, error });
+    }
+  },
+};
+
+/** Turns a lookup result into the page view, with a More button that continues the same search. */
+export function buildHistoryPage(payload: HistoryJobPayload, result: LookupIamHistoryResult): HistoryPageView {
+  const regions = [...new Set(payload.cursor.streams.map((s) => s.region))];
+  const view: HistoryPageView = {
+    filters: describeQuery(payload.query),
+    window: { start: payload.cursor.startTime, end: payload.cursor.endTime },
+    regions,
+    entries: result.events.map(toHistoryEntryView),
+    scanned: result.scanned,
+    page: payload.page,
+    end: result.stop,
+    budgetSeconds: Math.round(HISTORY_BUDGET_MS / 1000),
+  };
+  if (result.cursor) {
+    const value = encodeMoreButton({ query: payload.query, cursor: result.cursor, page: payload.page + 1 });
+    if (value.length <= SLACK_LIMITS.buttonValue) view.moreValue = value;
+    else
+      view.moreUnavailable = `More cannot carry this search (${regions.length} regions); narrow it with a shorter since: or a filter to see older events`;
+  }
+  return view;
+}
+
+/** The specific message for a failed search: what went wrong, where, and what to do. */
+export function historyFailureNotice(error: unknown, query: HistoryQuery): { emoji: string; title: string; lines: string[] } {
+  if (!(error instanceof HistoryLookupError)) {
+    return { emoji: ':warning:', title: 'The CloudTrail search failed unexpectedly', lines: ['The details are in the logs. Try again.'] };
+  }
+  switch (error.kind) {
+    case 'access-denied':
+      return {
+        emoji: ':lock:',
+        title: `CloudTrail refused the search in ${error.region} (${error.code ?? 'AccessDenied'})`,
+        lines: [
+          `iam-alerts is not allowed to call cloudtrail:LookupEvents in ${error.region}.`,
+          "Grant it to the Slack handler's role (the CDK stack does), or remove the region from HISTORY_REGIONS.",
+        ],
+      };
+    case 'credentials':
+      return {
+        emoji: ':key:',
+        title: 'iam-alerts has no valid AWS credentials for CloudTrail',
+        lines: [`${error.code ?? 'The credentials'} were rejected in ${error.region}. Check the role or the local AWS profile.`],
+      };
+    case 'expired-cursor':
+      return {
+        emoji: ':hourglass_flowing_sand:',
+        title: 'This search can no longer be continued',
+        lines: [`CloudTrail no longer accepts its page token. Run it again: /iam-events ${describeQuery(query)}`],
+      };
+    case 'region':
+      return {
+        emoji: ':earth_africa:',
+        title: `Region ${error.region} cannot be searched`,
+        lines: ['It is not enabled for this account or does not exist. Check HISTORY_REGIONS.'],
+      };
+    default:
+      return {
+        emoji: ':warning:',
+        title: `The CloudTrail search failed in ${error.region}`,
+        lines: [`CloudTrail answered ${error.code ?? 'with an error'}. Try again; if it keeps failing, the details are in the logs.`],
+      };
+  }
+}
