@@ -66,3 +66,15 @@ export function parseDuration(text: string, option: string): number {
   if (ms <= 0) throw new UsageError(`${option} must be longer than zero`);
   return ms;
 }
+
+/** An error's message with its causes, without stack traces (those are for bugs, not users). */
+export function describeError(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  while (current instanceof Error && parts.length < 4) {
+    parts.push(current.message);
+    current = current.cause;
+  }
+  if (parts.length === 0) parts.push(String(error));
+  return [...new Set(parts)].join('\n  caused by: ');
+}

@@ -1,7 +1,8 @@
 import { config as loadDotenv } from 'dotenv';
-import { type CliCommand, type CliIo, EXIT, UsageError } from './command';
+import { type CliCommand, type CliIo, describeError, EXIT, UsageError } from './command';
 
 import { previewCommand } from './commands/preview';
+import { replayCommand } from './commands/replay';
 
 import { startCommand } from './commands/start';
 
@@ -13,6 +14,7 @@ import { startCommand } from './commands/start';
 export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   start: startCommand,
   preview: previewCommand,
+  replay: replayCommand,
 };
 
 /** The top-level `--help`. */
@@ -62,18 +64,6 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write(`iam-alerts ${name}: ${describeError(error)}\n`);
     return EXIT.failure;
   }
-}
-
-/** An error's message with its causes, without stack traces (those are for bugs, not users). */
-export function describeError(error: unknown): string {
-  const parts: string[] = [];
-  let current: unknown = error;
-  while (current instanceof Error && parts.length < 4) {
-    parts.push(current.message);
-    current = current.cause;
-  }
-  if (parts.length === 0) parts.push(String(error));
-  return [...new Set(parts)].join('\n  caused by: ');
 }
 
 /**

@@ -13,3 +13,11 @@ export class StateFileError extends Error {
     this.name = 'StateFileError';
   }
 }
+
+/** A LookupEvents window could not be read to its end (see the message for what to change). */
+export class LookupWindowError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'LookupWindowError';
+  }
+}

@@ -1,8 +1,8 @@
 import { loadCatalog } from '../../app/catalog/catalog-config';
 import { loadConfig } from '../../app/config';
-import { runLocalBot } from '../../app/local/live';
 import { loadSamples, previewValues, SAMPLES_DIR } from '../../app/local/preview';
 import { type CliCommand, EXIT, parseCommandArgs } from '../command';
+import { runLocalBot } from '../local-bot';
 import { writePrepared } from './preview';
 
 const HELP = `Usage: iam-alerts start [options]     (also: npm start)

@@ -1,0 +1,110 @@
+import { resolve } from 'node:path';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { loadCatalog } from '../app/catalog/catalog-config';
+import type { Config } from '../app/config';
+import { createHistoryCloudTrailClient } from '../app/history/cloudtrail-client';
+import { createLookupPacer, type LookupPacer } from '../app/history/pacer';
+import { lookupAttributesForCatalog, lookupWindow } from '../app/local/lookup-window';
+import { createPoller, type PollReport } from '../app/local/poller';
+import { DEFAULT_STATE_FILE, fileStateStore } from '../app/local/state-file';
+import { createLogger } from '../app/logger';
+import { processNotifierInput } from '../app/notifier/notify';
+import { createSlackApp } from '../app/slack-app';
+import { makeNotifierDeps, makeSlackAppDeps } from '../handlers/deps';
+import { type CliIo, describeError, EXIT } from './command';
+
+/**
+ * The composition root of local mode: the same Bolt listeners as the Lambda, over Socket Mode, with
+ * jobs run in this process, and a CloudTrail poller in place of EventBridge + SNS.
+ */
+
+/** Builds one CloudTrail client per region, on first use, with the history search's retry settings. */
+export function cloudTrailClients(create: (region: string) => Promise<CloudTrailClient> = createHistoryCloudTrailClient) {
+  const clients = new Map<string, Promise<CloudTrailClient>>();
+  return (region: string): Promise<CloudTrailClient> => {
+    let client = clients.get(region);
+    if (!client) {
+      client = create(region);
+      clients.set(region, client);
+    }
+    return client;
+  };
+}
+
+/** A sleep that ends early when `signal` aborts (Ctrl-C should not wait out the poll interval). */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((done) => {
+    if (signal?.aborted) return done();
+    const timer = setTimeout(finish, ms);
+    function finish() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', finish);
+      done();
+    }
+    signal?.addEventListener('abort', finish, { once: true });
+  });
+}
+
+/** What `lookupWindow` needs, shared by the poller and `replay`. */
+export interface CloudTrailReader {
+  clientFor: (region: string) => Promise<CloudTrailClient>;
+  pacer: LookupPacer;
+}
+
+export function makeCloudTrailReader(): CloudTrailReader {
+  return { clientFor: cloudTrailClients(), pacer: createLookupPacer() };
+}
+
+/**
+ * Runs the local bot until `io.signal` aborts (Ctrl-C): Socket Mode listeners, in-process jobs,
+ * and the poller posting new alerts every `POLL_INTERVAL_SECONDS`.
+ */
+export async function runLocalBot(config: Config, io: CliIo): Promise<number> {
+  const logger = createLogger('iam-alerts-local');
+  const appToken = config.slack.appToken!;
+  const slackDeps = await makeSlackAppDeps(config, logger, { defer: 'in-process' });
+  const app = createSlackApp(slackDeps, { socketMode: { appToken } });
+  const notifierDeps = await makeNotifierDeps(config, logger);
+  const catalog = loadCatalog(config.alertRulesFile);
+  const reader = makeCloudTrailReader();
+  const attributes = lookupAttributesForCatalog(catalog);
+  const statePath = resolve(io.cwd, config.localStateFile ?? DEFAULT_STATE_FILE);
+  const poller = createPoller({
+    fetchWindow: (start, end, signal) =>
+      lookupWindow(
+        { start, end, regions: config.historyRegions, attributes },
+        { ...reader, now: Date.now, sleep: (ms) => abortableSleep(ms, signal), logger, signal },
+      ),
+    notify: (record) => processNotifierInput(record, { ...notifierDeps, catalog }),
+    store: fileStateStore(statePath),
+    clock: () => new Date(),
+    sleep: abortableSleep,
+    logger,
+  });
+
+  await app.start();
+  io.stderr.write(
+    [
+      'iam-alerts is running locally: Slack buttons and /iam-events over Socket Mode, jobs in this process.',
+      `Polling CloudTrail (${attributes.map((a) => a.value).join(', ')}) in ${config.historyRegions.join(', ')} every ${config.pollIntervalSeconds}s; posting to ${config.slack.channelId}.`,
+      `State: ${statePath}. New events reach LookupEvents minutes after they happen. Ctrl-C to stop.`,
+      '',
+    ].join('\n'),
+  );
+  try {
+    await poller.run(config.pollIntervalSeconds * 1000, io.signal, (report) => io.stderr.write(pollLine(report)));
+  } finally {
+    await app.stop();
+    await slackDeps.settled();
+  }
+  io.stderr.write('iam-alerts stopped.\n');
+  return EXIT.ok;
+}
+
+function pollLine(report: PollReport): string {
+  const time = new Date().toISOString().slice(11, 19);
+  if (!report.ok) return `${time} poll failed, will retry: ${describeError(report.error)}\n`;
+  const { result } = report;
+  if (result.posted === 0 && result.ignored === 0) return '';
+  return `${time} ${result.posted} alert${result.posted === 1 ? '' : 's'} posted, ${result.ignored} other event${result.ignored === 1 ? '' : 's'} skipped\n`;
+}
