@@ -3,9 +3,11 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { loadCatalog } from '../app/catalog/catalog-config';
 import type { Config } from '../app/config';
 import type { Logger } from '../app/logger';
+import { createNotifierMetrics } from '../app/notifier/metrics';
 import type { NotifierDeps } from '../app/notifier/notify';
 import { resolveSlackCredentials, type SecretReader, type SlackCredentials } from '../app/slack/credentials';
 import { createSlackClient } from '../app/slack/web-client';
+import { type LocalStateOption, makeStateStore } from '../app/state/make-store';
 
 /**
  * The composition root: builds the clients and dependencies each handler needs, once per cold
@@ -23,9 +25,34 @@ export async function makeSlackCredentials(config: Config, readSecret: SecretRea
   return resolveSlackCredentials(config, readSecret);
 }
 
-export async function makeNotifierDeps(config: Config, logger: Logger, readSecret?: SecretReader): Promise<NotifierDeps> {
+export interface NotifierDepsOptions {
+  /** Where dedupe and burst state lives when no DynamoDB table is configured (local mode). Default `none`. */
+  localState?: LocalStateOption;
+}
+
+/**
+ * Builds the notifier's dependencies: Slack client (429s surface to the notifier, which weighs
+ * `Retry-After` against its deadline), state store (DynamoDB in Lambda) and Powertools Metrics.
+ */
+export async function makeNotifierDeps(
+  config: Config,
+  logger: Logger,
+  readSecret?: SecretReader,
+  options: NotifierDepsOptions = {},
+): Promise<NotifierDeps> {
   const catalog = loadCatalog(config.alertRulesFile);
-  const credentials = await makeSlackCredentials(config, readSecret);
-  const slack = createSlackClient(credentials.botToken, { apiUrl: config.slack.apiUrl });
-  return { slack, catalog, logger, config };
+  const [credentials, store] = await Promise.all([
+    makeSlackCredentials(config, readSecret),
+    makeStateStore(config, logger, options.localState),
+  ]);
+  const slack = createSlackClient(credentials.botToken, { apiUrl: config.slack.apiUrl, rejectRateLimitedCalls: true });
+  return {
+    slack,
+    catalog,
+    logger,
+    config,
+    store,
+    metrics: createNotifierMetrics(),
+    tuning: { burstWindowSeconds: config.burstWindowSeconds },
+  };
 }

@@ -2,6 +2,7 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { WebAPIPlatformError, WebAPIRateLimitedError } from '@slack/web-api';
 import type { Logger } from '../logger';
 import { DeadlineError, SlackConfigError, SlackDeliveryError } from './errors';
+import { NOTIFIER_METRICS } from './metrics';
 
 /**
  * One Slack Web API call under the notifier's rules: wait out 429s (`Retry-After`) while the
@@ -53,7 +54,7 @@ export async function callSlack<T>(what: string, context: SlackCallContext, call
                 ? 'check the bot token in the Slack secret'
                 : 'check SLACK_CHANNEL_ID and invite the bot to the channel (/invite @iam-alerts)',
           });
-          context.metrics?.addMetric('SlackConfigError', MetricUnit.Count, 1);
+          context.metrics?.addMetric(NOTIFIER_METRICS.slackConfigError, MetricUnit.Count, 1);
           throw new SlackConfigError(`Slack refused ${what}: ${slackError}`, slackError, { cause: error });
         }
       }

@@ -7,6 +7,13 @@ export interface SlackClientOptions {
   timeoutMs?: number;
   /** How many times a failed request is retried (5xx, network errors); 429s wait `Retry-After`. */
   retries?: number;
+  /** Shortest wait before a retry, in milliseconds (tests shrink it); default 200. */
+  minRetryDelayMs?: number;
+  /**
+   * Throw `WebAPIRateLimitedError` on a 429 instead of waiting `Retry-After` inside the client.
+   * The notifier sets it so that it can compare the wait with the time its invocation has left.
+   */
+  rejectRateLimitedCalls?: boolean;
 }
 
 /**
@@ -18,8 +25,14 @@ export function createSlackClient(token: string | undefined, options: SlackClien
   return new WebClient(token, {
     slackApiUrl: options.apiUrl ? withTrailingSlash(options.apiUrl) : undefined,
     timeout: options.timeoutMs ?? 10_000,
-    retryConfig: { retries: options.retries ?? 4, factor: 2, minTimeout: 200, maxTimeout: 4_000, randomize: true },
-    rejectRateLimitedCalls: false,
+    retryConfig: {
+      retries: options.retries ?? 4,
+      factor: 2,
+      minTimeout: options.minRetryDelayMs ?? 200,
+      maxTimeout: Math.max(4_000, options.minRetryDelayMs ?? 0),
+      randomize: true,
+    },
+    rejectRateLimitedCalls: options.rejectRateLimitedCalls ?? false,
     logLevel: LogLevel.ERROR,
   });
 }
