@@ -1,0 +1,176 @@
+import type { Catalog } from './catalog-config';
+import type { AlertRule, RuleMatch } from './rule';
+
+/**
+ * Turns the rule catalog into EventBridge event patterns: the CDK stack creates one EventBridge
+ * rule per pattern, so the events that reach the notifier are exactly the ones the catalog names.
+ * Pure (no CDK, no I/O): `test/infra/` runs the real CloudTrail corpus through these patterns and
+ * through `classifyEvent` and proves they agree.
+ *
+ * The patterns are deliberately a little wider than the catalog where EventBridge cannot express
+ * a check (the notifier filters further and says why it ignored an event):
+ * - `root-activity`: read-only calls without a `readOnly` field match; EventBridge itself does not
+ *   deliver Get/List/Describe calls to rules in the plain `ENABLED` state.
+ * - `offensive-user-agent`: EventBridge wildcards are case-sensitive, so each tool name is matched
+ *   as written, in lower case and in upper case; other casings are missed.
+ * - `console-sign-in` with `when: failure` also matches a sign-in with an `errorMessage`.
+ *
+ * Patterns are disjoint where that is cheap (root's calls match only `root-activity`), because
+ * EventBridge delivers an event once per matching rule; a catalogued call made with an offensive
+ * tool matches two rules and reaches the notifier twice (its dedupe on the event ID posts once).
+ */
+
+/** An EventBridge event pattern as JSON (the keys EventBridge uses: `source`, `detail-type`, `detail`). */
+export type EventPatternJson = { readonly [key: string]: unknown };
+
+/** One EventBridge rule's worth of the catalog. */
+export interface CatalogEventPattern {
+  /** Stable, lowercase id: the EventBridge rule's name suffix and the CDK construct id. */
+  readonly id: string;
+  /** Human description for the EventBridge console (≤ 512 characters). */
+  readonly description: string;
+  readonly pattern: EventPatternJson;
+  /** Catalog rule ids this pattern feeds. */
+  readonly ruleIds: readonly string[];
+  /**
+   * The rule must be in the `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS` state: it watches
+   * read-only calls (TruffleHog's `sts:GetCallerIdentity`), which plain `ENABLED` rules never see.
+   */
+  readonly includeReadOnlyEvents: boolean;
+}
+
+/** EventBridge's default limit on one event pattern, in characters (adjustable up to 4096). */
+export const MAX_EVENT_PATTERN_LENGTH = 2048;
+
+/** Steps of a console sign-in: never "root activity" (the same list `classifyEvent` skips). */
+export const SIGN_IN_STEPS = ['ConsoleLogin', 'CheckMfa', 'GetSigninToken'] as const;
+
+export const API_CALL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
+export const CONSOLE_SIGN_IN_DETAIL_TYPE = 'AWS Console Sign In via CloudTrail';
+
+/**
+ * The EventBridge patterns for a catalog, in a stable order: API calls grouped by service (split
+ * when a pattern would exceed {@link MAX_EVENT_PATTERN_LENGTH}), then one pattern per sign-in,
+ * root-activity and user-agent rule.
+ *
+ * @example
+ * eventPatternsFor(loadCatalog(process.env.ALERT_RULES_FILE)).map((p) => p.id)
+ * // ['api-calls-iam', 'api-calls-cloudtrail', 'root-console-sign-in', ...]
+ */
+export function eventPatternsFor(catalog: Pick<Catalog, 'rules'>): CatalogEventPattern[] {
+  const patterns: CatalogEventPattern[] = [];
+  const bySource = new Map<string, { names: string[]; ruleIds: string[] }>();
+  for (const rule of catalog.rules) {
+    if (rule.match.kind !== 'api-call') continue;
+    const group = bySource.get(rule.match.eventSource) ?? { names: [], ruleIds: [] };
+    for (const name of rule.match.eventNames) if (!group.names.includes(name)) group.names.push(name);
+    group.ruleIds.push(rule.id);
+    bySource.set(rule.match.eventSource, group);
+  }
+  for (const [eventSource, group] of bySource) patterns.push(...apiCallPatterns(eventSource, group.names, group.ruleIds));
+  for (const rule of catalog.rules) {
+    if (rule.match.kind === 'api-call') continue;
+    patterns.push(singleRulePattern(rule, rule.match));
+  }
+  return patterns;
+}
+
+/** `aws.iam` for `iam.amazonaws.com`: the `source` EventBridge gives a service's CloudTrail events. */
+export function eventBridgeSource(eventSource: string): string {
+  return `aws.${eventSource.split('.')[0]}`;
+}
+
+function apiCallPatterns(eventSource: string, names: readonly string[], ruleIds: readonly string[]): CatalogEventPattern[] {
+  const service = eventSource.split('.')[0]!;
+  const build = (chunk: readonly string[]) => ({
+    source: [eventBridgeSource(eventSource)],
+    'detail-type': [API_CALL_DETAIL_TYPE],
+    detail: {
+      eventSource: [eventSource],
+      eventName: [...chunk],
+      // Root's calls go to the root-activity rule only, so that EventBridge delivers them once.
+      userIdentity: { type: [{ 'anything-but': ['Root'] }] },
+    },
+  });
+  // Split the names so that no pattern exceeds EventBridge's size limit.
+  const chunks: string[][] = [];
+  for (const name of names) {
+    const current = chunks.at(-1);
+    if (current && JSON.stringify(build([...current, name])).length <= MAX_EVENT_PATTERN_LENGTH) current.push(name);
+    else chunks.push([name]);
+  }
+  return chunks.map((chunk, i) => ({
+    id: `api-calls-${service}${chunks.length > 1 ? `-${i + 1}` : ''}`,
+    description: truncate(`iam-alerts: ${eventSource} calls in the alert catalog (${chunk.length} event names)`),
+    pattern: build(chunk),
+    ruleIds: [...ruleIds],
+    includeReadOnlyEvents: false,
+  }));
+}
+
+function singleRulePattern(rule: AlertRule, match: Exclude<RuleMatch, { kind: 'api-call' }>): CatalogEventPattern {
+  const base = { id: rule.id, description: truncate(`iam-alerts: ${rule.title} (${rule.id})`), ruleIds: [rule.id] };
+  switch (match.kind) {
+    case 'console-sign-in':
+      return { ...base, pattern: consoleSignInPattern(match), includeReadOnlyEvents: false };
+    case 'root-activity':
+      return {
+        ...base,
+        pattern: {
+          // No source or detail-type: root changes arrive from every service, some of them
+          // (PasswordUpdated, SetContactAddress) as console sign-in events.
+          detail: {
+            userIdentity: { type: ['Root'] },
+            // Root sign-ins have their own rule; matching them here too would deliver them twice.
+            eventName: [{ 'anything-but': [...SIGN_IN_STEPS] }],
+            // Real CloudTrail API-call records carry readOnly; a record without it is let through
+            // and judged by the notifier.
+            $or: [{ readOnly: [false] }, { readOnly: [{ exists: false }] }],
+          },
+        },
+        includeReadOnlyEvents: false,
+      };
+    case 'offensive-user-agent':
+      return {
+        ...base,
+        pattern: {
+          source: match.eventSources.map(eventBridgeSource),
+          detail: {
+            eventSource: [...match.eventSources],
+            userAgent: caseVariants(match.userAgentContains).map((needle) => ({ wildcard: `*${escapeWildcard(needle)}*` })),
+          },
+        },
+        includeReadOnlyEvents: true,
+      };
+  }
+}
+
+function consoleSignInPattern(match: Extract<RuleMatch, { kind: 'console-sign-in' }>): EventPatternJson {
+  const detail: Record<string, unknown> = { eventName: ['ConsoleLogin'], userIdentity: { type: [...match.identityTypes] } };
+  if (match.when === 'failure') {
+    detail.$or = [{ responseElements: { ConsoleLogin: ['Failure'] } }, { errorMessage: [{ exists: true }] }];
+  } else if (match.when === 'success-without-mfa') {
+    detail.responseElements = { ConsoleLogin: ['Success'] };
+    detail.additionalEventData = { MFAUsed: ['No'] };
+  }
+  // No detail-type: some sign-in records are published with other event types (e.g. AwsApiCall),
+  // and `source` + `eventName` already pin the event.
+  return { source: ['aws.signin'], detail };
+}
+
+function caseVariants(needles: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const needle of needles) {
+    for (const variant of [needle, needle.toLowerCase(), needle.toUpperCase()]) if (!out.includes(variant)) out.push(variant);
+  }
+  return out;
+}
+
+/** In EventBridge wildcards `*` and `\` are special; tool names do not contain them, but be safe. */
+function escapeWildcard(text: string): string {
+  return text.replace(/[\\*]/g, '\\$&');
+}
+
+function truncate(text: string, max = 512): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

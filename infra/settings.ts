@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { SEVERITIES } from '../blocks/alert-view';
+
+/**
+ * Deploy-time settings of the stack, from CDK context (`-c key=value` or `cdk.json`) or, when a
+ * key is not in the context, from the environment variable named beside it. Parsed once in
+ * `infra/bin/` and passed to the stack; nothing in `infra/` reads `process.env` itself.
+ * `docs/DEPLOY.md` documents each one.
+ */
+
+/** CDK context key → environment variable, for each setting. */
+export const SETTING_SOURCES = {
+  stackName: 'IAM_ALERTS_STACK_NAME',
+  slackChannelId: 'SLACK_CHANNEL_ID',
+  slackChannelBySeverity: 'SLACK_CHANNEL_BY_SEVERITY',
+  accountAliases: 'ACCOUNT_ALIASES',
+  responderUserIds: 'RESPONDER_USER_IDS',
+  responderUsergroupId: 'RESPONDER_USERGROUP_ID',
+  protectedIamUsers: 'PROTECTED_IAM_USERS',
+  historyRegions: 'HISTORY_REGIONS',
+  alertRulesFile: 'ALERT_RULES_FILE',
+  alertEmail: 'ALERT_EMAIL',
+  createTrail: 'CREATE_TRAIL',
+  trailLogExpirationDays: 'TRAIL_LOG_EXPIRATION_DAYS',
+  logRetentionDays: 'LOG_RETENTION_DAYS',
+  allowAnyRegion: 'ALLOW_ANY_REGION',
+} as const;
+export type SettingKey = keyof typeof SETTING_SOURCES;
+
+/** CloudWatch Logs accepts only these retention periods (days). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+// Context values arrive as strings from `-c key=value` and as JSON values from cdk.json.
+const text = z.preprocess((v) => (typeof v === 'string' ? v.trim() || undefined : v), z.string().optional());
+const list = z.preprocess(
+  (v) =>
+    Array.isArray(v)
+      ? v.map(String)
+      : typeof v === 'string'
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : v,
+  z.array(z.string().min(1)).default([]),
+);
+const flag = (fallback: boolean) =>
+  z.preprocess((v) => {
+    if (v === undefined || v === '') return fallback;
+    if (typeof v === 'string') return /^(true|yes|1)$/i.test(v) ? true : /^(false|no|0)$/i.test(v) ? false : v;
+    return v;
+  }, z.boolean());
+const wholeNumber = (fallback: number) =>
+  z.preprocess((v) => (v === undefined || v === '' ? fallback : typeof v === 'string' ? Number(v) : v), z.number().int().positive());
+
+/** `key=value,key=value` (the same format as the runtime's environment variables), or a JSON object. */
+const pairs = (what: string) =>
+  z.preprocess(
+    (v) => {
+      if (typeof v !== 'string') return v ?? {};
+      return Object.fromEntries(
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .map((pair) => pair.split('=').map((s) => s.trim())),
+      );
+    },
+    z.record(z.string().min(1), z.string().min(1, `expected ${what}`)),
+  );
+
+export const settingsSchema = z.strictObject({
+  /** CloudFormation stack name. @default IamAlerts */
+  stackName: text.default('IamAlerts').pipe(z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,39}$/, 'letters, digits and dashes, at most 40')),
+  /** Channel the alerts go to (C…); without it the notifier cannot post, and synth warns. */
+  slackChannelId: text.pipe(
+    z
+      .string()
+      .regex(/^[CG][A-Z0-9]+$/, 'expected a Slack channel ID like C0123ABCD')
+      .optional(),
+  ),
+  /** Optional per-severity channels: `critical=C1,high=C2`. */
+  slackChannelBySeverity: pairs('severity=CHANNEL_ID').refine(
+    (map) => Object.keys(map).every((k) => (SEVERITIES as readonly string[]).includes(k)),
+    `keys must be severities: ${SEVERITIES.join(', ')}`,
+  ),
+  /** Optional friendly names for accounts: `123456789012=prod`. */
+  accountAliases: pairs('ACCOUNT_ID=alias'),
+  /** Slack user IDs allowed to press Disable User. */
+  responderUserIds: list,
+  /** A Slack user group whose members may press Disable User. */
+  responderUsergroupId: text,
+  /** IAM user names (globs allowed) that Disable User must never touch: enforced by an IAM deny too. */
+  protectedIamUsers: list,
+  /** Regions `/iam-events` searches. @default us-east-1 (where IAM's events are recorded) */
+  historyRegions: list.transform((r) => (r.length > 0 ? r : ['us-east-1'])),
+  /** Operator's rule changes (YAML/JSON, see app/catalog/catalog-config.ts), relative to the project. */
+  alertRulesFile: text,
+  /** Optional address that gets every alert and every alarm by SNS email (confirm the subscription!). */
+  alertEmail: text.pipe(z.email('expected an email address').optional()),
+  /** Create a multi-region CloudTrail trail; set false when the account (or organization) already has one. @default true */
+  createTrail: flag(true),
+  /** Days before the trail's log files are deleted from its bucket. @default 365 */
+  trailLogExpirationDays: wholeNumber(365),
+  /** Retention of the functions' CloudWatch logs, in days (a value CloudWatch accepts). @default 90 */
+  logRetentionDays: wholeNumber(90).refine(
+    (d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d),
+    `expected one of ${LOG_RETENTION_DAYS.join(', ')}`,
+  ),
+  /** Deploy outside us-east-1 without the template refusing (IAM's events arrive only in us-east-1). @default false */
+  allowAnyRegion: flag(false),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+/** Settings are invalid; the message names each problem and where to set it. */
+export class SettingsError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SettingsError';
+  }
+}
+
+/**
+ * Reads every setting from the CDK context first, then the environment.
+ * @throws SettingsError naming each invalid setting with its context key and variable.
+ */
+export function readSettings(context: (key: string) => unknown, env: Record<string, string | undefined> = {}): Settings {
+  const raw: Record<string, unknown> = {};
+  for (const [key, variable] of Object.entries(SETTING_SOURCES)) {
+    const value = context(key) ?? env[variable];
+    if (value !== undefined) raw[key] = value;
+  }
+  const parsed = settingsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => {
+      const key = String(i.path[0]) as SettingKey;
+      return `  - ${key} (-c ${key}=… or ${SETTING_SOURCES[key] ?? '?'}): ${i.message}`;
+    });
+    throw new SettingsError(`invalid iam-alerts settings:\n${problems.join('\n')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,307 @@
+import { isAbsolute, resolve } from 'node:path';
+import { Annotations, Aws, CfnOutput, CfnRule, Duration, Fn, RemovalPolicy, Stack, type StackProps, Token, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, type IMetric, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { loadCatalog } from '../../app/catalog/catalog-config';
+import { eventPatternsFor } from '../../app/catalog/event-patterns';
+import { AlertTopics } from '../constructs/alert-topics';
+import { AlertsFunction } from '../constructs/alerts-function';
+import { AuditTrail } from '../constructs/audit-trail';
+import { CatalogRules, planRules } from '../constructs/catalog-rules';
+import type { Settings } from '../settings';
+
+/**
+ * The IAM write actions Disable User performs (deactivate access keys, delete the console
+ * password, attach a deny-all inline policy) and the reads it needs to find them. Allowed on
+ * `user/*` of this account only, and explicitly denied on protected users.
+ */
+export const DISABLE_USER_ACTIONS = [
+  'iam:GetUser',
+  'iam:ListAccessKeys',
+  'iam:UpdateAccessKey',
+  'iam:GetLoginProfile',
+  'iam:DeleteLoginProfile',
+  'iam:PutUserPolicy',
+] as const;
+
+/** Namespace and name of the metric the notifier emits when Slack rejects its configuration. */
+export const SLACK_CONFIG_ERROR_METRIC = { namespace: 'IamAlerts', metricName: 'SlackConfigError', service: 'iam-alerts-notifier' };
+
+/** IAM is a global service: CloudTrail delivers its events to EventBridge in us-east-1 only. */
+export const IAM_EVENTS_REGION = 'us-east-1';
+
+/** Props of {@link IamAlertsStack}. */
+export interface IamAlertsStackProps extends StackProps {
+  readonly settings: Settings;
+  /** Where package.json, package-lock.json and `handlers/` are. @default the repository root */
+  readonly projectRoot?: string;
+  /** Entry of the Slack function. @default `handlers/slack.ts` */
+  readonly slackEntry?: string;
+}
+
+/**
+ * Everything iam-alerts needs in one account: EventBridge rules built from the rule catalog, an
+ * encrypted SNS topic, the notifier and Slack functions, their state table and secret, alarms,
+ * and (unless told one exists) a multi-region CloudTrail trail.
+ */
+export class IamAlertsStack extends Stack {
+  constructor(scope: Construct, id: string, props: IamAlertsStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+    const projectRoot = props.projectRoot ?? resolve(__dirname, '../..');
+    const prefix = this.stackName;
+    const logRetention = settings.logRetentionDays as RetentionDays;
+
+    this.guardRegion(settings.allowAnyRegion);
+
+    // One catalog for the notifier and the rules: the operator's rules file, if any, is bundled
+    // into the notifier and turned into the EventBridge patterns here.
+    const rulesFile = settings.alertRulesFile
+      ? isAbsolute(settings.alertRulesFile)
+        ? settings.alertRulesFile
+        : resolve(projectRoot, settings.alertRulesFile)
+      : undefined;
+    const catalog = loadCatalog(rulesFile);
+    const planned = planRules(this, { namePrefix: prefix, patterns: eventPatternsFor(catalog) });
+
+    const topics = new AlertTopics(this, 'Topics', {
+      namePrefix: prefix,
+      eventRuleArns: planned.map((r) => r.arn),
+      alertEmail: settings.alertEmail,
+    });
+    const rules = new CatalogRules(this, 'EventRules', { planned, topic: topics.alerts });
+
+    const trail = settings.createTrail
+      ? new AuditTrail(this, 'AuditTrail', { trailName: `${prefix}-trail`, logExpirationDays: settings.trailLogExpirationDays })
+      : undefined;
+
+    // Dedupe and burst state (issue 6): one table, Powertools idempotency's default key names.
+    const table = new Table(this, 'State', {
+      partitionKey: { name: 'id', type: AttributeType.STRING },
+      timeToLiveAttribute: 'expiration',
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.AWS_MANAGED,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    const secret = new Secret(this, 'SlackSecret', {
+      secretName: `${prefix}/slack`,
+      description: 'iam-alerts: Slack bot token and signing secret (fill in after deploy, see docs/DEPLOY.md)',
+      // A placeholder the functions reject with a clear message until the operator fills it in.
+      // CloudFormation never overwrites the value afterwards unless this template text changes.
+      secretObjectValue: {},
+    });
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SMG4',
+      reason: 'Slack issues and rotates these tokens; a Lambda rotation function cannot create new Slack tokens.',
+    });
+
+    const notifierSubscriptionDlq = this.deadLetterQueue('NotifierSubscriptionDlq', 'SNS could not deliver an alert to the notifier');
+    const notifierAsyncDlq = this.deadLetterQueue('NotifierAsyncDlq', 'the notifier failed an alert after every retry');
+    const slackAsyncDlq = this.deadLetterQueue('SlackAsyncDlq', 'a deferred Slack job (Disable User, /iam-events) failed every retry');
+
+    const common = {
+      POWERTOOLS_METRICS_NAMESPACE: SLACK_CONFIG_ERROR_METRIC.namespace,
+      SLACK_SECRET_ARN: secret.secretArn,
+      ...definedOnly({ SLACK_CHANNEL_ID: settings.slackChannelId }),
+    };
+    const notifier = new AlertsFunction(this, 'Notifier', {
+      entry: resolve(projectRoot, 'handlers/notifier.ts'),
+      projectRoot,
+      description: 'iam-alerts notifier: CloudTrail event from SNS to a Slack alert',
+      logRetention,
+      deadLetterQueue: notifierAsyncDlq,
+      extraFiles: rulesFile ? { [rulesFile]: 'alert-rules.yml' } : undefined,
+      environment: {
+        ...common,
+        POWERTOOLS_SERVICE_NAME: SLACK_CONFIG_ERROR_METRIC.service,
+        IDEMPOTENCY_TABLE_NAME: table.tableName,
+        STATE_TABLE_NAME: table.tableName,
+        ...definedOnly({
+          SLACK_CHANNEL_BY_SEVERITY: joinPairs(settings.slackChannelBySeverity),
+          ACCOUNT_ALIASES: joinPairs(settings.accountAliases),
+          // The bundle's working directory is /var/task: the copied rules file sits there.
+          ALERT_RULES_FILE: rulesFile ? '/var/task/alert-rules.yml' : undefined,
+        }),
+      },
+    });
+    topics.alerts.addSubscription(new LambdaSubscription(notifier, { deadLetterQueue: notifierSubscriptionDlq }));
+    table.grantReadWriteData(notifier);
+    secret.grantRead(notifier);
+    topics.key.grantDecrypt(notifier);
+
+    const slackEntry = props.slackEntry ?? resolve(projectRoot, 'handlers/slack.ts');
+    const slack = new AlertsFunction(this, 'Slack', {
+      entry: slackEntry,
+      projectRoot,
+      description: 'iam-alerts Slack app: buttons and /iam-events (Function URL), and its deferred jobs',
+      logRetention,
+      // Deferred jobs pace CloudTrail LookupEvents at 2 requests/s across regions.
+      timeout: Duration.minutes(5),
+      deadLetterQueue: slackAsyncDlq,
+      environment: {
+        ...common,
+        POWERTOOLS_SERVICE_NAME: 'iam-alerts-slack',
+        HISTORY_REGIONS: settings.historyRegions.join(','),
+        ...definedOnly({
+          RESPONDER_USER_IDS: settings.responderUserIds.join(',') || undefined,
+          RESPONDER_USERGROUP_ID: settings.responderUsergroupId,
+          PROTECTED_IAM_USERS: settings.protectedIamUsers.join(',') || undefined,
+          ACCOUNT_ALIASES: joinPairs(settings.accountAliases),
+        }),
+      },
+    });
+    secret.grantRead(slack);
+    // Slack cannot sign AWS requests (SigV4), so the URL's auth type is NONE; instead every request
+    // is verified with Slack's signing secret (HMAC over the body and timestamp, 5-minute window)
+    // before anything else runs, and unverifiable requests are answered 401.
+    const url = slack.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
+    this.grantSlackPermissions(slack, settings.protectedIamUsers);
+
+    this.alarms(topics, [
+      [
+        'NotifierSubscriptionDlqNotEmpty',
+        notifierSubscriptionDlq.metricApproximateNumberOfMessagesVisible(),
+        'SNS could not deliver alerts',
+      ],
+      ['NotifierAsyncDlqNotEmpty', notifierAsyncDlq.metricApproximateNumberOfMessagesVisible(), 'the notifier dropped alerts'],
+      ['SlackAsyncDlqNotEmpty', slackAsyncDlq.metricApproximateNumberOfMessagesVisible(), 'Disable User or /iam-events jobs failed'],
+      ['NotifierErrors', notifier.metricErrors(), 'the notifier failed'],
+      ['SlackFunctionErrors', slack.metricErrors(), 'the Slack function failed'],
+      [
+        'SlackConfigError',
+        new Metric({
+          namespace: SLACK_CONFIG_ERROR_METRIC.namespace,
+          metricName: SLACK_CONFIG_ERROR_METRIC.metricName,
+          dimensionsMap: { service: SLACK_CONFIG_ERROR_METRIC.service },
+          statistic: 'Sum',
+          period: Duration.minutes(5),
+        }),
+        'Slack rejected the configuration (channel_not_found, not_in_channel or invalid_auth): alerts are not arriving',
+      ],
+    ]);
+
+    if (!settings.slackChannelId) {
+      Annotations.of(this).addWarningV2(
+        'iam-alerts:no-channel',
+        'slackChannelId is not set: the notifier cannot post. Deploy with -c slackChannelId=C0123ABCD (or SLACK_CHANNEL_ID).',
+      );
+    }
+
+    const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
+    output(
+      'SlackRequestUrl',
+      url.url,
+      'Request URL for Slack interactivity and /iam-events (npm run manifest writes it into manifest.yml)',
+    );
+    output('AlertTopicArn', topics.alerts.topicArn, 'SNS topic the EventBridge rules publish CloudTrail events to');
+    output('OpsTopicArn', topics.ops.topicArn, 'SNS topic of the alarms about iam-alerts itself');
+    output('SlackSecretArn', secret.secretArn, 'Secrets Manager secret to fill with the Slack tokens');
+    output('SlackSecretName', secret.secretName, 'Name of the Slack secret');
+    output('NotifierFunctionName', notifier.functionName, 'The notifier Lambda function');
+    output('SlackFunctionName', slack.functionName, 'The Slack Lambda function');
+    output('StateTableName', table.tableName, 'DynamoDB table of dedupe and burst state');
+    output('EventRuleNames', rules.rules.map((r) => r.name!).join(','), 'EventBridge rules built from the rule catalog');
+    if (trail) output('TrailName', `${prefix}-trail`, 'CloudTrail trail created by this stack');
+    if (settings.alertEmail) {
+      output(
+        'AlertEmailSubscription',
+        settings.alertEmail,
+        'Email subscribed to the alert and ops topics: confirm both emails from AWS Notifications, or nothing is sent',
+      );
+    }
+  }
+
+  /**
+   * Refuses (at deploy time) a region other than us-east-1, where IAM's events arrive; with
+   * allowAnyRegion the stack only warns. A concrete region at synth time is checked at once.
+   */
+  private guardRegion(allowAnyRegion: boolean): void {
+    const message = `IAM events are delivered to EventBridge in ${IAM_EVENTS_REGION} only: deploy iam-alerts there (or set allowAnyRegion=true to watch only this region's sign-ins and regional calls).`;
+    if (!Token.isUnresolved(this.region) && this.region !== IAM_EVENTS_REGION) {
+      if (allowAnyRegion) Annotations.of(this).addWarningV2('iam-alerts:region', message);
+      else throw new Error(`${message} The stack's region is ${this.region}.`);
+    }
+    if (!allowAnyRegion) {
+      new CfnRule(this, 'OnlyInUsEast1', {
+        assertions: [{ assert: Fn.conditionEquals(Aws.REGION, IAM_EVENTS_REGION), assertDescription: message }],
+      });
+    }
+  }
+
+  private deadLetterQueue(id: string, what: string): Queue {
+    const queue = new Queue(this, id, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(queue).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SQS3',
+      reason: `This queue is itself a dead-letter queue (${what}); an alarm watches its depth.`,
+    });
+    return queue;
+  }
+
+  private grantSlackPermissions(slack: AlertsFunction, protectedUsers: readonly string[]): void {
+    const userArn = (name: string) => this.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: name });
+    slack.addToRolePolicy(new PolicyStatement({ sid: 'DisableUser', actions: [...DISABLE_USER_ACTIONS], resources: [userArn('*')] }));
+    if (protectedUsers.length > 0) {
+      slack.addToRolePolicy(
+        new PolicyStatement({
+          sid: 'NeverTouchProtectedUsers',
+          effect: Effect.DENY,
+          actions: [...DISABLE_USER_ACTIONS],
+          // A user's ARN includes its path: user/name and user/some/path/name.
+          resources: protectedUsers.flatMap((name) => [userArn(name), userArn(`*/${name}`)]),
+        }),
+      );
+    }
+    slack.addToRolePolicy(new PolicyStatement({ sid: 'IamEventsHistory', actions: ['cloudtrail:LookupEvents'], resources: ['*'] }));
+    // A separate policy, not the role's default one: the function depends on its default policy,
+    // so naming the function's ARN there would be a circular dependency.
+    new Policy(this, 'SlackSelfInvoke', {
+      roles: [slack.role!],
+      statements: [new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [slack.functionArn] })],
+    });
+    Validations.of(slack.role!).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:user/*]',
+      reason: 'Disable User may act on any IAM user of this account (user/*); protected users are explicitly denied.',
+    });
+    Validations.of(slack.role!).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason: 'cloudtrail:LookupEvents supports no resource-level permissions (its only resource is *).',
+    });
+  }
+
+  private alarms(topics: AlertTopics, alarms: ReadonlyArray<readonly [string, IMetric, string]>): void {
+    for (const [id, metric, what] of alarms) {
+      const alarm = new Alarm(this, id, {
+        alarmDescription: `iam-alerts: ${what}.`,
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(new SnsAction(topics.ops));
+    }
+  }
+}
+
+function definedOnly(values: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => !!entry[1]));
+}
+
+function joinPairs(map: Readonly<Record<string, string>>): string | undefined {
+  const pairs = Object.entries(map).map(([k, v]) => `${k}=${v}`);
+  return pairs.length > 0 ? pairs.join(',') : undefined;
+}
