@@ -1,12 +1,19 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { loadCatalog } from '../app/catalog/catalog-config';
-import type { Config } from '../app/config';
+import { type Config, ConfigError } from '../app/config';
+import { inProcessDefer, lambdaDefer } from '../app/jobs/dispatch';
+import type { DeferJob } from '../app/jobs/types';
 import type { Logger } from '../app/logger';
 import { createNotifierMetrics } from '../app/notifier/metrics';
 import type { NotifierDeps } from '../app/notifier/notify';
 import { resolveSlackCredentials, type SecretReader, type SlackCredentials } from '../app/slack/credentials';
+import { postToResponseUrl } from '../app/slack/response-url';
 import { createSlackClient } from '../app/slack/web-client';
+import type { SlackAppDeps } from '../app/slack-deps';
 import { type LocalStateOption, makeStateStore } from '../app/state/make-store';
 
 /**
@@ -54,5 +61,91 @@ export async function makeNotifierDeps(
     store,
     metrics: createNotifierMetrics(),
     tuning: { burstWindowSeconds: config.burstWindowSeconds },
+  };
+}
+
+/** How the Slack side hands off slow work: see {@link makeSlackAppDeps}. */
+export type DeferMode = 'lambda' | 'in-process';
+
+export interface SlackAppDepsOptions {
+  /** Already resolved credentials (the handler needs the signing secret too, so it resolves them once). */
+  credentials?: SlackCredentials;
+  readSecret?: SecretReader;
+  /**
+   * `lambda`: asynchronous self-invocation of `AWS_LAMBDA_FUNCTION_NAME`; `in-process`: jobs run in
+   * this process after the listener returns (the local Socket Mode runner). Default: `lambda` when
+   * `AWS_LAMBDA_FUNCTION_NAME` is set, else `in-process`.
+   */
+  defer?: DeferMode;
+}
+
+/** {@link SlackAppDeps} plus, for in-process deferral, a way to wait for running jobs. */
+export type SlackAppDepsResult = SlackAppDeps & { settled: () => Promise<void> };
+
+/**
+ * Builds what the Bolt listeners and deferred jobs need. AWS SDK clients (IAM, CloudTrail per
+ * region, Lambda) are loaded with dynamic `import()` and built on first use, once per container:
+ * the Slack handler's cold start only pays for the SDKs a request actually needs.
+ * @throws ConfigError when the Slack credentials are missing, or `defer: 'lambda'` is asked for
+ *   without `AWS_LAMBDA_FUNCTION_NAME`.
+ */
+export async function makeSlackAppDeps(config: Config, logger: Logger, options: SlackAppDepsOptions = {}): Promise<SlackAppDepsResult> {
+  const credentials = options.credentials ?? (await makeSlackCredentials(config, options.readSecret));
+  const slack = createSlackClient(credentials.botToken, { apiUrl: config.slack.apiUrl });
+  const iam = once(async (): Promise<IAMClient> => {
+    const { IAMClient } = await import('@aws-sdk/client-iam');
+    return new IAMClient({});
+  });
+  const cloudtrailClients = new Map<string, Promise<CloudTrailClient>>();
+  const cloudtrail = (region: string): Promise<CloudTrailClient> => {
+    let client = cloudtrailClients.get(region);
+    if (!client) {
+      client = import('@aws-sdk/client-cloudtrail').then(({ CloudTrailClient }) => new CloudTrailClient({ region }));
+      cloudtrailClients.set(region, client);
+    }
+    return client;
+  };
+  const lambda = once(async (): Promise<LambdaClient> => {
+    const { LambdaClient } = await import('@aws-sdk/client-lambda');
+    return new LambdaClient({});
+  });
+
+  const mode = options.defer ?? (config.functionName ? 'lambda' : 'in-process');
+  let settled = async (): Promise<void> => undefined;
+  let defer: DeferJob;
+  if (mode === 'lambda') {
+    if (!config.functionName) {
+      throw new ConfigError('AWS_LAMBDA_FUNCTION_NAME is not set: the Slack handler invokes itself by that name to run slow work');
+    }
+    defer = lambdaDefer(config.functionName, lambda, logger);
+  } else {
+    const inProcess = inProcessDefer(() => deps, logger);
+    defer = inProcess;
+    settled = inProcess.settled;
+  }
+
+  const deps: SlackAppDepsResult = {
+    config,
+    logger,
+    slack,
+    iam,
+    cloudtrail,
+    defer,
+    respond: (responseUrl, message) => postToResponseUrl(responseUrl, message),
+    clock: () => new Date(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    settled,
+  };
+  return deps;
+}
+
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => {
+    value ??= make().catch((error: unknown) => {
+      value = undefined;
+      throw error;
+    });
+    return value;
   };
 }

@@ -1,11 +1,107 @@
+import type { KnownBlock } from '@slack/types';
 import { z } from 'zod';
+import type { ReceivedBlock } from '../../blocks/edit-blocks';
+import { escapeText } from '../../blocks/mrkdwn';
+import { type ContainmentReportView, renderContainmentReport, withContainmentStatus } from '../../blocks/render-containment';
 import type { JobHandler } from '../jobs/types';
+import { tellUser } from '../slack/ephemeral';
+import { userButtonValueSchema } from '../slack/payloads';
+import { authorizeResponder } from '../slack/responders';
+import type { SlackAppDeps } from '../slack-deps';
+import { disableIamUser } from './disable-iam-user';
+import { ContainmentRefusedError, ContainmentTargetError } from './errors';
 
-/** Work in progress: implemented by the next commit. */
-export const disableUserJob: JobHandler<unknown> = {
+const slackId = z.string().regex(/^[A-Z0-9]{2,40}$/);
+
+/** The alert message a containment job reports under and updates. */
+export const alertRefSchema = z.strictObject({
+  channel: slackId,
+  ts: z.string().min(1).max(32),
+  text: z.string().max(40_000),
+  blocks: z.array(z.looseObject({ type: z.string() })).max(50),
+});
+
+export const disableUserJobSchema = z.strictObject({
+  target: userButtonValueSchema,
+  /** Slack user ID from the verified click. */
+  actorUserId: slackId,
+  responseUrl: z.url(),
+  alert: alertRefSchema,
+});
+export type DisableUserJob = z.infer<typeof disableUserJobSchema>;
+
+/**
+ * The deferred half of Disable User: re-checks the clicker and the target (defence in depth: the
+ * listener already did), runs the containment steps, reports each in a thread reply under the alert
+ * and updates the alert. A failure tells the clicker.
+ */
+export const disableUserJob: JobHandler<DisableUserJob> = {
   kind: 'disable-user',
-  schema: z.unknown(),
-  run: async () => {
-    throw new Error('not implemented yet');
+  schema: disableUserJobSchema,
+  run: async (job, deps) => {
+    const logger = deps.logger.createChild({
+      persistentKeys: { job: 'disable-user', slackUser: job.actorUserId, iamUser: job.target.u, eventId: job.target.e },
+    });
+    const verdict = await authorizeResponder(job.actorUserId, deps);
+    if (!verdict.allowed) {
+      logger.warn('disable refused in job', { reason: verdict.reason });
+      await tellUser(deps, job.responseUrl, verdict.message);
+      return;
+    }
+    try {
+      const now = deps.clock();
+      const result = await disableIamUser(await deps.iam(), {
+        userName: job.target.u,
+        accountId: job.target.a,
+        eventId: job.target.e,
+        actorUserId: job.actorUserId,
+        now,
+        protectedPatterns: deps.config.protectedIamUsers,
+      });
+      logger.info('disable finished', {
+        outcome: result.outcome,
+        failedSteps: result.steps.filter((s) => s.status === 'failed').map((s) => s.label),
+      });
+      const view: ContainmentReportView = {
+        userName: result.userName,
+        accountId: job.target.a,
+        eventId: job.target.e,
+        actorUserId: job.actorUserId,
+        at: { epochSeconds: Math.floor(now.getTime() / 1000), iso: now.toISOString() },
+        outcome: result.outcome,
+        steps: result.steps,
+      };
+      await reportInThread(deps, job, view);
+    } catch (error) {
+      await tellFailure(deps, job, error);
+      if (!(error instanceof ContainmentRefusedError || error instanceof ContainmentTargetError)) throw error;
+    }
   },
 };
+
+async function reportInThread(deps: SlackAppDeps, job: DisableUserJob, view: ContainmentReportView): Promise<void> {
+  const report = renderContainmentReport(view);
+  await deps.slack.chat.postMessage({
+    channel: job.alert.channel,
+    thread_ts: job.alert.ts,
+    text: report.text,
+    blocks: report.blocks,
+    unfurl_links: false,
+  });
+  const blocks = withContainmentStatus(job.alert.blocks as ReceivedBlock[], view);
+  await deps.slack.chat.update({
+    channel: job.alert.channel,
+    ts: job.alert.ts,
+    text: job.alert.text,
+    blocks: blocks as unknown as KnownBlock[],
+  });
+}
+
+async function tellFailure(deps: SlackAppDeps, job: DisableUserJob, error: unknown): Promise<void> {
+  const known = error instanceof ContainmentRefusedError || error instanceof ContainmentTargetError;
+  deps.logger[known ? 'warn' : 'error']('disable failed', { iamUser: job.target.u, error: (error as Error).message });
+  const text = known
+    ? `IAM user ${job.target.u} was not disabled: ${escapeText((error as Error).message)}`
+    : `Disabling IAM user ${job.target.u} failed: ${escapeText((error as Error).message)}. Some steps may have run: check the user in IAM, then try again.`;
+  await tellUser(deps, job.responseUrl, text);
+}

@@ -1,11 +1,79 @@
+import type { KnownBlock } from '@slack/types';
 import { z } from 'zod';
+import type { ReceivedBlock } from '../../blocks/edit-blocks';
+import { escapeText } from '../../blocks/mrkdwn';
+import { renderReenableReport, withoutReenableButton } from '../../blocks/render-containment';
 import type { JobHandler } from '../jobs/types';
+import { tellUser } from '../slack/ephemeral';
+import { userButtonValueSchema } from '../slack/payloads';
+import { authorizeResponder } from '../slack/responders';
+import { alertRefSchema } from './disable-user-job';
+import { ContainmentRefusedError, ContainmentTargetError } from './errors';
+import { reenableIamUser } from './reenable-iam-user';
 
-/** Work in progress: implemented by the next commit. */
-export const reenableUserJob: JobHandler<unknown> = {
+export const reenableUserJobSchema = z.strictObject({
+  target: userButtonValueSchema,
+  actorUserId: z.string().regex(/^[A-Z0-9]{2,40}$/),
+  responseUrl: z.url(),
+  /** The containment report whose Re-enable button was clicked (a reply in the alert's thread). */
+  report: alertRefSchema.extend({ threadTs: z.string().min(1).max(32) }),
+});
+export type ReenableUserJob = z.infer<typeof reenableUserJobSchema>;
+
+/**
+ * The deferred half of Re-enable: re-checks the clicker, removes the deny policy and reactivates the
+ * recorded keys, reports in the thread and removes the Re-enable button from the report.
+ */
+export const reenableUserJob: JobHandler<ReenableUserJob> = {
   kind: 'reenable-user',
-  schema: z.unknown(),
-  run: async () => {
-    throw new Error('not implemented yet');
+  schema: reenableUserJobSchema,
+  run: async (job, deps) => {
+    const logger = deps.logger.createChild({ persistentKeys: { job: 'reenable-user', slackUser: job.actorUserId, iamUser: job.target.u } });
+    const verdict = await authorizeResponder(job.actorUserId, deps);
+    if (!verdict.allowed) {
+      logger.warn('re-enable refused in job', { reason: verdict.reason });
+      await tellUser(deps, job.responseUrl, verdict.message);
+      return;
+    }
+    try {
+      const now = deps.clock();
+      const result = await reenableIamUser(await deps.iam(), {
+        userName: job.target.u,
+        accountId: job.target.a,
+        actorUserId: job.actorUserId,
+        now,
+        protectedPatterns: deps.config.protectedIamUsers,
+      });
+      logger.info('re-enable finished', { outcome: result.outcome });
+      const report = renderReenableReport({
+        userName: result.userName,
+        accountId: job.target.a,
+        actorUserId: job.actorUserId,
+        at: { epochSeconds: Math.floor(now.getTime() / 1000), iso: now.toISOString() },
+        outcome: result.outcome,
+        steps: result.steps,
+      });
+      await deps.slack.chat.postMessage({
+        channel: job.report.channel,
+        thread_ts: job.report.threadTs,
+        text: report.text,
+        blocks: report.blocks,
+        unfurl_links: false,
+      });
+      // The button stays after a partial run so it can be retried.
+      if (result.outcome === 'reenabled') {
+        await deps.slack.chat.update({
+          channel: job.report.channel,
+          ts: job.report.ts,
+          text: job.report.text,
+          blocks: withoutReenableButton(job.report.blocks as ReceivedBlock[]) as unknown as KnownBlock[],
+        });
+      }
+    } catch (error) {
+      const known = error instanceof ContainmentRefusedError || error instanceof ContainmentTargetError;
+      logger[known ? 'warn' : 'error']('re-enable failed', { error: (error as Error).message });
+      await tellUser(deps, job.responseUrl, `Re-enabling IAM user ${job.target.u} failed: ${escapeText((error as Error).message)}`);
+      if (!known) throw error;
+    }
   },
 };

@@ -1,8 +1,72 @@
 import type { App } from '@slack/bolt';
+import { ACTION_IDS } from '../../../blocks/ids';
+import { escapeText } from '../../../blocks/mrkdwn';
+import type { DisableUserJob } from '../../containment/disable-user-job';
+import { protectionReason } from '../../containment/protected-users';
+import { tellUser } from '../../slack/ephemeral';
+import { blockActionBodySchema, clickedMessage, parseButtonValue, userButtonValueSchema } from '../../slack/payloads';
+import { authorizeResponder } from '../../slack/responders';
 import type { SlackAppDeps } from '../../slack-deps';
 
-/** Work in progress: registered by the next commit. */
+/**
+ * Disable User: acks, checks that the clicker is a responder and the target is not root or
+ * protected (otherwise an ephemeral refusal and no AWS call), then defers the IAM work to the
+ * `disable-user` job. No AWS call is made or awaited here.
+ */
 export function registerDisableUserAction(app: App, deps: SlackAppDeps): void {
-  void app;
-  void deps;
+  app.action(ACTION_IDS.disableUser, async ({ ack, body, action }) => {
+    await ack();
+    const parsed = blockActionBodySchema.safeParse(body);
+    if (!parsed.success) {
+      deps.logger.warn('disable user: unexpected payload', { issues: parsed.error.issues.map((i) => i.message) });
+      return;
+    }
+    const payload = parsed.data;
+    const logger = deps.logger.createChild({ persistentKeys: { action: 'disable-user', slackUser: payload.user.id } });
+    try {
+      const target = parseButtonValue(userButtonValueSchema, (action as { value?: unknown }).value);
+      if (!target) {
+        logger.warn('disable user: malformed button value');
+        await tellUser(
+          deps,
+          payload.response_url,
+          'This Disable User button carries a value iam-alerts does not understand; nothing was done.',
+        );
+        return;
+      }
+      const verdict = await authorizeResponder(payload.user.id, deps);
+      if (!verdict.allowed) {
+        logger.warn('disable user refused', { reason: verdict.reason, iamUser: target.u });
+        await tellUser(deps, payload.response_url, verdict.message);
+        return;
+      }
+      const protectedBecause = protectionReason(target.u, deps.config.protectedIamUsers);
+      if (protectedBecause) {
+        logger.warn('disable user refused: protected', { iamUser: target.u });
+        await tellUser(deps, payload.response_url, `Not disabled: ${escapeText(protectedBecause)}.`);
+        return;
+      }
+      const message = clickedMessage(payload);
+      if (!message) {
+        await tellUser(deps, payload.response_url, 'Could not disable: the alert message was not found in the click.');
+        return;
+      }
+      const job: DisableUserJob = {
+        target,
+        actorUserId: payload.user.id,
+        responseUrl: payload.response_url,
+        alert: { channel: message.channel, ts: message.ts, text: message.text, blocks: message.blocks },
+      };
+      await deps.defer('disable-user', job);
+      logger.info('disable user deferred', { iamUser: target.u, eventId: target.e });
+      await tellUser(
+        deps,
+        payload.response_url,
+        `Disabling IAM user \`${escapeText(target.u)}\`… each step will be reported in the alert's thread.`,
+      );
+    } catch (error) {
+      logger.error('disable user failed before the job started', { error: (error as Error).message });
+      await tellUser(deps, payload.response_url, `Could not start disabling the user: ${escapeText((error as Error).message)}`);
+    }
+  });
 }
