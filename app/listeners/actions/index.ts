@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import type { SlackAppDeps } from '../../slack-deps';
 import { registerAcknowledgeAction } from './acknowledge';
 import { registerDisableUserAction } from './disable-user';
+import { registerHistoryMoreAction } from './history-more';
 import { registerReenableUserAction } from './reenable-user';
 
 /** Registers every button listener; one listener per file, this file only registers. */
@@ -9,5 +10,5 @@ export function registerActionListeners(app: App, deps: SlackAppDeps): void {
   registerAcknowledgeAction(app, deps);
   registerDisableUserAction(app, deps);
   registerReenableUserAction(app, deps);
-  // History paging ("More" button of /iam-events) registers here.
+  registerHistoryMoreAction(app, deps);
 }
