@@ -1,6 +1,7 @@
 import { config as loadDotenv } from 'dotenv';
 import { type CliCommand, type CliIo, describeError, EXIT, UsageError } from './command';
 
+import { doctorCommand } from './commands/doctor';
 import { previewCommand } from './commands/preview';
 import { replayCommand } from './commands/replay';
 
@@ -15,6 +16,7 @@ export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   start: startCommand,
   preview: previewCommand,
   replay: replayCommand,
+  doctor: doctorCommand,
 };
 
 /** The top-level `--help`. */
