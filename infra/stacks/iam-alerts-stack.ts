@@ -19,17 +19,28 @@ import { CatalogRules, planRules } from '../constructs/catalog-rules';
 import type { Settings } from '../settings';
 
 /**
- * The IAM write actions Disable User performs (deactivate access keys, delete the console
- * password, attach a deny-all inline policy) and the reads it needs to find them. Allowed on
- * `user/*` of this account only, and explicitly denied on protected users.
+ * The IAM actions of Disable User and Re-enable (`app/containment/`): deactivate access keys,
+ * signing certificates, SSH keys and service credentials, delete the console password, put a
+ * deny-all inline policy, tag the user with who did it, and the reads that find those. Allowed on
+ * `user/*` of this account only, and explicitly denied on protected users. A test checks that
+ * every IAM call in `app/containment/` is listed here.
  */
 export const DISABLE_USER_ACTIONS = [
   'iam:GetUser',
   'iam:ListAccessKeys',
   'iam:UpdateAccessKey',
-  'iam:GetLoginProfile',
   'iam:DeleteLoginProfile',
+  'iam:ListSigningCertificates',
+  'iam:UpdateSigningCertificate',
+  'iam:ListSSHPublicKeys',
+  'iam:UpdateSSHPublicKey',
+  'iam:ListServiceSpecificCredentials',
+  'iam:UpdateServiceSpecificCredential',
+  'iam:GetUserPolicy',
   'iam:PutUserPolicy',
+  'iam:DeleteUserPolicy',
+  'iam:TagUser',
+  'iam:UntagUser',
 ] as const;
 
 /** Namespace and name of the metric the notifier emits when Slack rejects its configuration. */
