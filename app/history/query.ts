@@ -129,9 +129,9 @@ export function parseDuration(text: string): number | undefined {
   return unit === 'm' ? n : unit === 'h' ? n * 60 : n * 24 * 60;
 }
 
-/** Minutes → the shortest exact `since:` form: `90d`, `36h`, `45m`. */
+/** Minutes → an exact `since:` form: `90d`, `24h`, `36h`, `45m` (the default reads as `24h`). */
 export function formatDuration(minutes: number): string {
-  if (minutes % (24 * 60) === 0) return `${minutes / (24 * 60)}d`;
+  if (minutes > 24 * 60 && minutes % (24 * 60) === 0) return `${minutes / (24 * 60)}d`;
   if (minutes % 60 === 0) return `${minutes / 60}h`;
   return `${minutes}m`;
 }
