@@ -4,7 +4,7 @@ import { updateWithRetry, type VersionedStore } from '../state/versioned-store';
 import { burstLine, MAX_EVENTS_PER_REPLY, renderBurstParent, renderBurstReply } from './burst-blocks';
 import { DeadlineError, StateInconsistentError } from './errors';
 import { type Posted, postMessage, updateMessage } from './post';
-import { nowSeconds, type RunContext } from './run-context';
+import { leaseUntil, nowSeconds, type RunContext } from './run-context';
 import { sleep } from './slack-calls';
 
 /**
@@ -113,7 +113,7 @@ async function takeLease(context: RunContext & { store: VersionedStore }, key: s
   return updateWithRetry<BurstRecord, boolean>(context.store, key, options, (current) => {
     const free = !current?.leaseUntil || current.leaseUntil < context.now() || current.leaseOwner === context.owner;
     if (!current?.parent || current.pending.length === 0 || !free) return { result: false };
-    return { next: { ...current, leaseOwner: context.owner, leaseUntil: context.deadline }, result: true };
+    return { next: { ...current, leaseOwner: context.owner, leaseUntil: leaseUntil(context) }, result: true };
   });
 }
 

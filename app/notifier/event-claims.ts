@@ -1,6 +1,6 @@
 import { updateWithRetry } from '../state/versioned-store';
 import { EventInProgressError } from './errors';
-import { nowSeconds, type RunContext } from './run-context';
+import { leaseUntil, nowSeconds, type RunContext } from './run-context';
 
 /**
  * Exactly-once bookkeeping per CloudTrail event, in the shared store (`event#<eventID>`):
@@ -34,7 +34,7 @@ export async function claimEvent(context: RunContext, eventId: string): Promise<
     if (current?.status === 'pending' && current.owner !== context.owner && (current.leaseUntil ?? 0) > context.now()) {
       return { result: 'busy' };
     }
-    return { next: { status: 'pending', owner: context.owner, leaseUntil: context.deadline }, result: { kind: 'claimed' } };
+    return { next: { status: 'pending', owner: context.owner, leaseUntil: leaseUntil(context) }, result: { kind: 'claimed' } };
   });
   if (claim === 'busy') throw new EventInProgressError(`event ${eventId} is being delivered by another invocation`);
   return claim;

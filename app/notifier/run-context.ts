@@ -44,3 +44,10 @@ export interface RunContext {
 }
 
 export const nowSeconds = (context: Pick<RunContext, 'now'>): number => Math.floor(context.now() / 1000);
+
+/** Lambda's longest timeout: a lease taken without a deadline (local runs) lapses after it. */
+const MAX_LEASE_MS = 15 * 60_000;
+
+/** Until when a claim or lease taken now holds: the deadline, and never forever (stores need a number). */
+export const leaseUntil = (context: Pick<RunContext, 'now' | 'deadline'>): number =>
+  Math.min(context.deadline, context.now() + MAX_LEASE_MS);
