@@ -23,6 +23,8 @@ export interface CliIo {
   cwd: string;
   /** Aborted on Ctrl-C; long-running commands stop cleanly when it fires. */
   signal: AbortSignal;
+  /** Clock and sleep for pacing; tests pass ones that do not wait. Default: real time. */
+  time?: { now: () => number; sleep: (ms: number, signal?: AbortSignal) => Promise<void> };
 }
 
 /** One subcommand: `iam-alerts <name> ...`. */

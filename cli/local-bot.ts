@@ -51,8 +51,9 @@ export interface CloudTrailReader {
   pacer: LookupPacer;
 }
 
-export function makeCloudTrailReader(): CloudTrailReader {
-  return { clientFor: cloudTrailClients(), pacer: createLookupPacer() };
+/** CloudTrail clients per region and one shared pacer (2 requests/s per region). */
+export function makeCloudTrailReader(time?: { now: () => number; sleep: (ms: number) => Promise<void> }): CloudTrailReader {
+  return { clientFor: cloudTrailClients(), pacer: createLookupPacer(time ? { now: time.now, sleep: time.sleep } : {}) };
 }
 
 /**

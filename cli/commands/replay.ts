@@ -71,12 +71,13 @@ export const replayCommand: CliCommand = {
     const attributes = lookupAttributesForCatalog(catalog);
     io.stderr.write(`Reading CloudTrail from ${start.toISOString()} to ${end.toISOString()} in ${regions.join(', ')}...\n`);
     const progress = progressReporter(io);
+    const reader = makeCloudTrailReader(io.time);
     const events = await lookupWindow(
       { start, end, regions, attributes },
       {
-        ...makeCloudTrailReader(),
-        now: Date.now,
-        sleep: (ms) => abortableSleep(ms, io.signal),
+        ...reader,
+        now: io.time?.now ?? Date.now,
+        sleep: (ms) => (io.time?.sleep ?? abortableSleep)(ms, io.signal),
         logger,
         signal: io.signal,
         onProgress: progress.update,
