@@ -1,0 +1,38 @@
+import { readSettings, SettingsError } from '../../infra/settings';
+
+const fromContext = (context: Record<string, unknown>, env: Record<string, string> = {}) => readSettings((key) => context[key], env);
+
+describe('readSettings', () => {
+  it('has safe defaults: a trail, us-east-1 only, 90-day logs', () => {
+    expect(fromContext({})).toMatchObject({
+      stackName: 'IamAlerts',
+      createTrail: true,
+      allowAnyRegion: false,
+      logRetentionDays: 90,
+      trailLogExpirationDays: 365,
+      historyRegions: ['us-east-1'],
+      protectedIamUsers: [],
+    });
+  });
+
+  it('reads -c strings and cdk.json values alike, context before environment', () => {
+    const settings = fromContext(
+      { slackChannelId: 'C0ALERTS', createTrail: 'false', protectedIamUsers: ['break-glass'], logRetentionDays: '365' },
+      { SLACK_CHANNEL_ID: 'C0IGNORED', RESPONDER_USER_IDS: 'U1, U2', ALERT_EMAIL: 'sec@example.com' },
+    );
+    expect(settings).toMatchObject({
+      slackChannelId: 'C0ALERTS',
+      createTrail: false,
+      protectedIamUsers: ['break-glass'],
+      logRetentionDays: 365,
+      responderUserIds: ['U1', 'U2'],
+      alertEmail: 'sec@example.com',
+    });
+  });
+
+  it('names each bad setting with where to set it', () => {
+    expect(() => fromContext({ slackChannelId: '#alerts', logRetentionDays: '42', alertEmail: 'nope' })).toThrow(SettingsError);
+    expect(() => fromContext({ slackChannelId: '#alerts' })).toThrow(/slackChannelId \(-c slackChannelId=… or SLACK_CHANNEL_ID\)/);
+    expect(() => fromContext({ logRetentionDays: '42' })).toThrow(/logRetentionDays .*expected one of 1, 3, 5/);
+  });
+});
