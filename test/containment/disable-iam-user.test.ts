@@ -1,6 +1,6 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DENY_ALL_POLICY, DENY_ALL_POLICY_NAME, disableIamUser } from '../../app/containment/disable-iam-user';
+import { DENY_ALL_POLICY_NAME, disableIamUser } from '../../app/containment/disable-iam-user';
 import { ContainmentRefusedError, ContainmentTargetError } from '../../app/containment/errors';
 import { reenableIamUser } from '../../app/containment/reenable-iam-user';
 import { TAGS } from '../../app/containment/tags';

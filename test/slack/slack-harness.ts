@@ -1,0 +1,233 @@
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { AlertView } from '../../blocks/alert-view';
+import { ACTION_IDS } from '../../blocks/ids';
+import { renderAlert } from '../../blocks/render-alert';
+import { handler, resetSlackHandlerForTests } from '../../handlers/slack';
+import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
+
+/**
+ * Drives the real `handlers/slack.ts` handler as Lambda would: Function URL events (payload 2.0)
+ * whose bodies are signed exactly as Slack signs them, async self-invocations replayed from the
+ * Lambda Invoke calls the handler made, Slack through the local fake, AWS mocked at the SDK layer.
+ */
+
+export const SIGNING_SECRET = 'test-signing-secret-8f742231b10e';
+export const FUNCTION_NAME = 'iam-alerts-slack';
+export const ALERT_CHANNEL = 'C0ALERTS';
+export const ALERT_TS = '1714557600.000100';
+
+const CORPUS = join(__dirname, '../../../shared/corpus/slack/bolt-python');
+
+export const lambdaContext = {
+  functionName: FUNCTION_NAME,
+  awsRequestId: 'req-1',
+  getRemainingTimeInMillis: () => 30_000,
+} as unknown as Context;
+
+/** Slack's signature: `v0=` + hex HMAC-SHA256 of `v0:{timestamp}:{body}`. */
+export function slackSignature(secret: string, timestamp: number | string, body: string): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+export interface SignOptions {
+  secret?: string;
+  timestamp?: number;
+  signature?: string;
+  contentType?: string;
+  base64?: boolean;
+}
+
+/** A Lambda Function URL event (payload format 2.0) carrying a signed Slack request. */
+export function functionUrlEvent(body: string, options: SignOptions = {}): Record<string, unknown> {
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const signature = options.signature ?? slackSignature(options.secret ?? SIGNING_SECRET, timestamp, body);
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: '/',
+    rawQueryString: '',
+    headers: {
+      'content-type': options.contentType ?? 'application/x-www-form-urlencoded',
+      host: 'abcdefghijklmnop.lambda-url.us-east-1.on.aws',
+      'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': signature,
+    },
+    requestContext: {
+      accountId: 'anonymous',
+      apiId: 'abcdefghijklmnop',
+      domainName: 'abcdefghijklmnop.lambda-url.us-east-1.on.aws',
+      http: { method: 'POST', path: '/', protocol: 'HTTP/1.1', sourceIp: '3.92.1.1', userAgent: 'Slackbot 1.0' },
+      requestId: 'f5d0a2b8-0000-4000-8000-000000000001',
+      routeKey: '$default',
+      stage: '$default',
+      time: '01/May/2024:10:00:00 +0000',
+      timeEpoch: Date.now(),
+    },
+    body: options.base64 ? Buffer.from(body, 'utf8').toString('base64') : body,
+    isBase64Encoded: options.base64 ?? false,
+  };
+}
+
+/** The form body Slack posts for interactions: `payload=<url-encoded JSON>`. */
+export function interactionBody(payload: unknown): string {
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+/** An alert with Acknowledge and Disable User buttons, as the notifier renders it. */
+export function sampleAlert(overrides: Partial<AlertView> = {}): { text: string; blocks: Array<Record<string, unknown>> } {
+  const view: AlertView = {
+    severity: 'high',
+    title: 'Access key created',
+    subject: 'mallory',
+    eventName: 'CreateAccessKey',
+    eventSource: 'iam.amazonaws.com',
+    eventId: 'b7d1f7a0-0000-4000-8000-000000000001',
+    outcome: { kind: 'success' },
+    actor: { typeLabel: 'IAM user', name: 'mallory' },
+    target: { kind: 'user', name: 'mallory' },
+    parameters: [],
+    reasons: [],
+    accountId: '123456789012',
+    region: 'us-east-1',
+    sourceIp: '198.51.100.7',
+    disable: { u: 'mallory', a: '123456789012', e: 'b7d1f7a0-0000-4000-8000-000000000001' },
+    ...overrides,
+  };
+  const rendered = renderAlert(view);
+  return { text: rendered.text, blocks: JSON.parse(JSON.stringify(rendered.blocks)) };
+}
+
+/** The value the renderer put on a button of a message. */
+export function buttonValue(message: { blocks: Array<Record<string, unknown>> }, actionId: string): string {
+  for (const block of message.blocks) {
+    for (const element of (block.elements as Array<{ action_id?: string; value?: string }> | undefined) ?? []) {
+      if (element.action_id === actionId && element.value !== undefined) return element.value;
+    }
+  }
+  throw new Error(`no button ${actionId} in the message`);
+}
+
+export interface ClickOptions {
+  actionId: string;
+  value: string;
+  userId: string;
+  message: { ts?: string; thread_ts?: string; text: string; blocks: Array<Record<string, unknown>> };
+  responseUrl: string;
+  channel?: string;
+}
+
+/** A `block_actions` payload: Slack's real shape (bolt-python's corpus sample) for a click on a channel message. */
+export function blockActionPayload(click: ClickOptions): Record<string, unknown> {
+  const base = JSON.parse(readFileSync(join(CORPUS, 'block_actions__test_block_actions__body_L161.json'), 'utf8'));
+  const channel = click.channel ?? ALERT_CHANNEL;
+  const ts = click.message.ts ?? ALERT_TS;
+  return {
+    ...base,
+    user: { ...base.user, id: click.userId },
+    container: { type: 'message', message_ts: ts, channel_id: channel, is_ephemeral: false },
+    channel: { id: channel, name: 'aws-security-alerts' },
+    message: { type: 'message', subtype: 'bot_message', bot_id: 'B0BOT', ts, ...click.message },
+    response_url: click.responseUrl,
+    actions: [
+      {
+        action_id: click.actionId,
+        block_id: 'alert.actions',
+        text: { type: 'plain_text', text: 'Button', emoji: true },
+        value: click.value,
+        type: 'button',
+        action_ts: `${Math.floor(Date.now() / 1000)}.000001`,
+      },
+    ],
+  };
+}
+
+export type HandlerResult = Awaited<ReturnType<typeof handler>>;
+
+export interface Harness {
+  slack: FakeSlack;
+  iam: typeof iamMock;
+  lambda: typeof lambdaMock;
+  responseUrl: string;
+  /** Sends a signed click through the handler. */
+  click(options: Partial<ClickOptions> & { actionId: string; userId: string }): Promise<HandlerResult>;
+  /** The jobs the handler deferred (the Lambda Invoke payloads), in order. */
+  deferredJobs(): Array<{ iamAlertsJob: { kind: string; payload: Record<string, any> } }>;
+  /** Runs every deferred job not run yet, as Lambda would deliver them. */
+  runDeferredJobs(): Promise<HandlerResult[]>;
+  /** Ephemeral replies posted to the response_url. */
+  ephemeralReplies(): string[];
+  close(): Promise<void>;
+}
+
+const iamMock = mockClient(IAMClient);
+const lambdaMock = mockClient(LambdaClient);
+
+/** Starts the fake Slack, sets the environment the handler reads, and resets the AWS mocks. */
+export async function startHarness(env: Record<string, string | undefined> = {}): Promise<Harness> {
+  const savedEnv = { ...process.env };
+  const slack = await startFakeSlack();
+  process.env = {
+    ...savedEnv,
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
+    RESPONDER_USER_IDS: 'U0RESPONDER',
+    ...env,
+  };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k];
+  resetSlackHandlerForTests();
+  iamMock.reset();
+  lambdaMock.reset();
+  lambdaMock.on(InvokeCommand).resolves({ StatusCode: 202 });
+  const responseUrl = `${slack.baseUrl}/actions/T111/111/response-token`;
+  let ran = 0;
+
+  const harness: Harness = {
+    slack,
+    iam: iamMock,
+    lambda: lambdaMock,
+    responseUrl,
+    click: (o) => {
+      const alert = sampleAlert();
+      const payload = blockActionPayload({
+        value: o.value ?? buttonValue(o.message ?? alert, o.actionId),
+        message: o.message ?? alert,
+        responseUrl: o.responseUrl ?? responseUrl,
+        ...o,
+      });
+      return handler(functionUrlEvent(interactionBody(payload)), lambdaContext);
+    },
+    deferredJobs: () =>
+      lambdaMock.commandCalls(InvokeCommand).map((c) => JSON.parse(Buffer.from(c.args[0].input.Payload as Uint8Array).toString('utf8'))),
+    runDeferredJobs: async () => {
+      const jobs = harness.deferredJobs().slice(ran);
+      ran += jobs.length;
+      const results: HandlerResult[] = [];
+      for (const job of jobs) results.push(await handler(job, lambdaContext));
+      return results;
+    },
+    ephemeralReplies: () =>
+      slack.calls
+        .filter((c) => c.method.startsWith('/actions/'))
+        .map((c) => {
+          expect(c.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+          return String(c.body.text);
+        }),
+    close: async () => {
+      process.env = savedEnv;
+      resetSlackHandlerForTests();
+      await slack.close();
+    },
+  };
+  return harness;
+}
+
+export { ACTION_IDS };
