@@ -42,7 +42,7 @@ export function setRequestUrls(manifestText: string, url: string): { text: strin
   if (!isMap(doc.getIn(['settings', 'interactivity']))) throw new ManifestError('manifest.yml has no settings.interactivity');
   const paths: (string | number)[][] = [['settings', 'interactivity', 'request_url']];
   const commands = doc.getIn(['features', 'slash_commands']);
-  if (isSeq(commands)) commands.items.forEach((_, i) => paths.push(['features', 'slash_commands', i, 'url']));
+  if (isSeq(commands)) for (let i = 0; i < commands.items.length; i++) paths.push(['features', 'slash_commands', i, 'url']);
 
   // Replace each URL in the source text itself, so that comments, folded text and layout stay
   // byte for byte (re-serializing the document would re-wrap them).
