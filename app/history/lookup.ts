@@ -38,7 +38,7 @@ export interface LookupIamHistoryOptions {
   budgetMs: number;
   now: () => number;
   sleep: (ms: number) => Promise<void>;
-  /** Backoff after the n-th consecutive ThrottlingException: default 500 ms × 2^(n-1), at most 8 s. */
+  /** Backoff after the n-th ThrottlingException; default {@link defaultThrottleBackoff}. */
   backoffMs?: (attempt: number) => number;
   logger?: Logger;
 }
@@ -57,9 +57,14 @@ export interface LookupIamHistoryResult {
   throttled: number;
 }
 
-/** Exponential backoff for ThrottlingException: 0.5 s, 1 s, 2 s, 4 s, then 8 s. */
-export function defaultThrottleBackoff(attempt: number): number {
-  return Math.min(8_000, 500 * 2 ** Math.max(0, attempt - 1));
+/**
+ * Exponential backoff for ThrottlingException, capped at 0.5 s, 1 s, 2 s, 4 s, then 8 s, with
+ * "equal jitter" (half fixed, half random) so searches running in parallel Lambdas, which share
+ * the account's 2 calls/s, do not retry in step.
+ */
+export function defaultThrottleBackoff(attempt: number, random: () => number = Math.random): number {
+  const cap = Math.min(8_000, 500 * 2 ** Math.max(0, attempt - 1));
+  return Math.round(cap / 2 + (cap / 2) * random());
 }
 
 interface StreamState extends LookupStream {

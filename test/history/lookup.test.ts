@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { startHistoryCursor } from '../../app/history/cursor';
 import { HistoryLookupError } from '../../app/history/errors';
 import { matchesQuery } from '../../app/history/history-event';
-import { type LookupIamHistoryOptions, lookupIamHistory } from '../../app/history/lookup';
+import { defaultThrottleBackoff, type LookupIamHistoryOptions, lookupIamHistory } from '../../app/history/lookup';
 import { createLookupPacer } from '../../app/history/pacer';
 import { type HistoryQuery, parseHistoryCommand } from '../../app/history/query';
 import { fakeEventHistory, iamEvents, type StoredEvent } from './support/event-history';
@@ -30,6 +30,13 @@ function options(time: VirtualTime, overrides: Partial<LookupIamHistoryOptions> 
 }
 
 const throttled = () => new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } });
+
+describe('defaultThrottleBackoff', () => {
+  it('doubles from 0.5 s to at most 8 s, jittered between half and all of that', () => {
+    expect([1, 2, 3, 4, 5, 9].map((n) => defaultThrottleBackoff(n, () => 1))).toEqual([500, 1000, 2000, 4000, 8000, 8000]);
+    expect([1, 5].map((n) => defaultThrottleBackoff(n, () => 0))).toEqual([250, 4000]);
+  });
+});
 
 describe('lookupIamHistory', () => {
   let time: VirtualTime;
@@ -83,7 +90,7 @@ describe('lookupIamHistory', () => {
 
     const result = await lookupIamHistory(
       startHistoryCursor(q, ['us-east-1'], time.clock()),
-      options(time, { limit: 100, filter: (e) => matchesQuery(e, q) }),
+      options(time, { limit: 100, filter: (e) => matchesQuery(e, q), backoffMs: (n) => defaultThrottleBackoff(n, () => 1) }),
     );
 
     expect(result.events).toHaveLength(30);
