@@ -198,10 +198,10 @@ export async function startHarness(env: Record<string, string | undefined> = {})
     click: (o) => {
       const alert = sampleAlert();
       const payload = blockActionPayload({
+        ...o,
         value: o.value ?? buttonValue(o.message ?? alert, o.actionId),
         message: o.message ?? alert,
         responseUrl: o.responseUrl ?? responseUrl,
-        ...o,
       });
       return handler(functionUrlEvent(interactionBody(payload)), lambdaContext);
     },
