@@ -3,6 +3,7 @@ import { type CliCommand, type CliIo, describeError, EXIT, UsageError } from './
 
 import { doctorCommand } from './commands/doctor';
 import { previewCommand } from './commands/preview';
+import { redriveCommand } from './commands/redrive';
 import { replayCommand } from './commands/replay';
 
 import { startCommand } from './commands/start';
@@ -17,6 +18,7 @@ export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   preview: previewCommand,
   replay: replayCommand,
   doctor: doctorCommand,
+  redrive: redriveCommand,
 };
 
 /** The top-level `--help`. */
