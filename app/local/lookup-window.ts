@@ -80,57 +80,61 @@ export interface LookupWindowOptions {
 
 /** Steps in a row that end throttled without reading anything before we give up. */
 const MAX_STALLED_STEPS = 5;
-/** LookupEvents' 50-per-call pages and at most 20 lookup streams per cursor. */
+/** A history cursor holds at most 20 lookup streams. */
 const MAX_STREAMS = 20;
 
 /**
- * Reads the whole window and returns its distinct events, oldest first.
- * @throws LookupWindowError when the window cannot be read (too many regions × queries, or
- *   CloudTrail keeps throttling); HistoryLookupError (from `lookupIamHistory`) for AccessDenied,
- *   missing credentials and the like, naming the region.
+ * Reads the whole window and returns its distinct events, oldest first. Regions are read side by
+ * side (each has its own 2 requests/s); the queries of one region share its pace.
+ * @throws LookupWindowError when the window cannot be read (too many queries, or CloudTrail keeps
+ *   throttling); HistoryLookupError (from `lookupIamHistory`) for AccessDenied, missing
+ *   credentials and the like, naming the region.
  */
 export async function lookupWindow(window: LookupWindow, options: LookupWindowOptions): Promise<HistoryEvent[]> {
-  const streams = window.regions.flatMap((region) =>
-    window.attributes.map(({ key, value }) => ({ region, key, value, skip: 0, done: false })),
-  );
-  if (streams.length === 0) return [];
-  if (streams.length > MAX_STREAMS) {
+  if (window.attributes.length > MAX_STREAMS) {
     throw new LookupWindowError(
-      `${window.regions.length} regions × ${window.attributes.length} queries is more than ${MAX_STREAMS} LookupEvents streams: set fewer HISTORY_REGIONS`,
+      `${window.attributes.length} LookupEvents queries per region is more than ${MAX_STREAMS}: disable some catalog rules`,
     );
   }
-  // NextTokens are valid only with the same StartTime and EndTime, so the window is fixed here.
-  let cursor: HistoryCursor | undefined = {
-    startTime: Math.floor(window.start.getTime() / 1000),
-    endTime: Math.ceil(window.end.getTime() / 1000),
-    streams,
-  };
-  if (cursor.endTime <= cursor.startTime) return [];
+  const startTime = Math.floor(window.start.getTime() / 1000);
+  const endTime = Math.ceil(window.end.getTime() / 1000);
+  if (window.attributes.length === 0 || endTime <= startTime) return [];
   const found = new Map<string, HistoryEvent>();
   const progress: LookupProgress = { scanned: 0, found: 0, calls: 0 };
-  let stalled = 0;
-  while (cursor && !options.signal?.aborted) {
-    const step = await lookupIamHistory(cursor, {
-      clientFor: options.clientFor,
-      pacer: options.pacer,
-      now: options.now,
-      sleep: options.sleep,
-      logger: options.logger,
-      limit: Number.MAX_SAFE_INTEGER,
-      budgetMs: options.stepBudgetMs ?? 20_000,
-    });
-    for (const event of step.events) found.set(event.id, event);
-    progress.scanned += step.scanned;
-    progress.calls += step.calls;
-    progress.found = found.size;
-    options.onProgress?.({ ...progress });
-    stalled = step.stop === 'throttled' && step.scanned === 0 ? stalled + 1 : 0;
-    if (stalled >= MAX_STALLED_STEPS) {
-      throw new LookupWindowError(
-        'CloudTrail kept throttling LookupEvents: another tool in this account may be using the same 2 requests/s; try again later',
-      );
+
+  const readRegion = async (region: string): Promise<void> => {
+    // NextTokens are valid only with the same StartTime and EndTime, so the window is fixed here.
+    let cursor: HistoryCursor | undefined = {
+      startTime,
+      endTime,
+      streams: window.attributes.map(({ key, value }) => ({ region, key, value, skip: 0, done: false })),
+    };
+    let stalled = 0;
+    while (cursor && !options.signal?.aborted) {
+      const step = await lookupIamHistory(cursor, {
+        clientFor: options.clientFor,
+        pacer: options.pacer,
+        now: options.now,
+        sleep: options.sleep,
+        logger: options.logger,
+        limit: Number.MAX_SAFE_INTEGER,
+        budgetMs: options.stepBudgetMs ?? 20_000,
+      });
+      for (const event of step.events) found.set(event.id, event);
+      progress.scanned += step.scanned;
+      progress.calls += step.calls;
+      progress.found = found.size;
+      options.onProgress?.({ ...progress });
+      stalled = step.stop === 'throttled' && step.scanned === 0 ? stalled + 1 : 0;
+      if (stalled >= MAX_STALLED_STEPS) {
+        throw new LookupWindowError(
+          `CloudTrail kept throttling LookupEvents in ${region}: another tool in this account may be using the same 2 requests/s; try again later`,
+        );
+      }
+      cursor = step.cursor;
     }
-    cursor = step.cursor;
-  }
+  };
+
+  await Promise.all(window.regions.map(readRegion));
   return [...found.values()].sort((a, b) => a.time - b.time || a.id.localeCompare(b.id));
 }

@@ -78,11 +78,19 @@ export function fileStateStore(path: string): StateStore {
         writeFileSync(temporary, `${JSON.stringify(body)}\n`, { mode: 0o600 });
         renameSync(temporary, path);
       } catch (error) {
-        rmSync(temporary, { force: true });
+        removeQuietly(temporary);
         throw new StateFileError(`cannot write the state file ${path}: ${(error as Error).message}`, { cause: error });
       }
     },
   };
+}
+
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // Nothing was written there (its folder is missing or not a folder): nothing to clean up.
+  }
 }
 
 /**
