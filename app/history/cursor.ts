@@ -20,8 +20,11 @@ export type LookupKey = (typeof LOOKUP_KEYS)[number];
 /** LookupEvents returns at most 50 events a page. */
 export const PAGE_SIZE = 50;
 
-/** AWS documents no maximum NextToken length; real ones are a few hundred characters. */
-const MAX_TOKEN_LENGTH = 1500;
+/**
+ * AWS documents no maximum NextToken length. Any token that fits a More button (2,000 characters
+ * for the whole value) is accepted; a search whose tokens do not fit is told so instead.
+ */
+const MAX_TOKEN_LENGTH = 2000;
 
 export const lookupStreamSchema = z.strictObject({
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/),
