@@ -1,6 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import { CfnRule } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { CatalogEventPattern } from '../../app/catalog/event-patterns';
 
@@ -42,7 +44,11 @@ export function planRules(scope: Construct, props: CatalogRulesProps): PlannedRu
 export class CatalogRules extends Construct {
   readonly rules: CfnRule[];
 
-  constructor(scope: Construct, id: string, props: { readonly planned: readonly PlannedRule[]; readonly topic: ITopic }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { readonly planned: readonly PlannedRule[]; readonly topic: ITopic; readonly deadLetterQueue: IQueue },
+  ) {
     super(scope, id);
     const names = new Set<string>();
     this.rules = props.planned.map(({ name, pattern }) => {
@@ -55,8 +61,25 @@ export class CatalogRules extends Construct {
         // Read-only calls (sts:GetCallerIdentity by TruffleHog) reach only rules in this state.
         state: pattern.includeReadOnlyEvents ? 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' : 'ENABLED',
         // No input transformer: the notifier parses the whole EventBridge event.
-        targets: [{ id: 'AlertsTopic', arn: props.topic.topicArn }],
+        targets: [
+          {
+            id: 'AlertsTopic',
+            arn: props.topic.topicArn,
+            // Events EventBridge could not publish (a policy that blocks it) are kept, not lost.
+            deadLetterConfig: { arn: props.deadLetterQueue.queueArn },
+            retryPolicy: { maximumEventAgeInSeconds: 86_400, maximumRetryAttempts: 185 },
+          },
+        ],
       });
     });
+    props.deadLetterQueue.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowOnlyIamAlertsEventRules',
+        principals: [new ServicePrincipal('events.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [props.deadLetterQueue.queueArn],
+        conditions: { ArnEquals: { 'aws:SourceArn': props.planned.map((r) => r.arn) } },
+      }),
+    );
   }
 }

@@ -88,7 +88,8 @@ export class IamAlertsStack extends Stack {
       eventRuleArns: planned.map((r) => r.arn),
       alertEmail: settings.alertEmail,
     });
-    const rules = new CatalogRules(this, 'EventRules', { planned, topic: topics.alerts });
+    const eventRulesDlq = this.deadLetterQueue('EventRulesDlq', 'EventBridge could not publish a matched event to the alert topic');
+    const rules = new CatalogRules(this, 'EventRules', { planned, topic: topics.alerts, deadLetterQueue: eventRulesDlq });
 
     const trail = settings.createTrail
       ? new AuditTrail(this, 'AuditTrail', { trailName: `${prefix}-trail`, logExpirationDays: settings.trailLogExpirationDays })
@@ -179,6 +180,7 @@ export class IamAlertsStack extends Stack {
     this.grantSlackPermissions(slack, settings.protectedIamUsers);
 
     this.alarms(topics, [
+      ['EventRulesDlqNotEmpty', eventRulesDlq.metricApproximateNumberOfMessagesVisible(), 'EventBridge could not deliver alerts to SNS'],
       [
         'NotifierSubscriptionDlqNotEmpty',
         notifierSubscriptionDlq.metricApproximateNumberOfMessagesVisible(),
@@ -199,6 +201,21 @@ export class IamAlertsStack extends Stack {
         }),
         'Slack rejected the configuration (channel_not_found, not_in_channel or invalid_auth): alerts are not arriving',
       ],
+      // A rule that cannot publish (a topic or key policy that blocks EventBridge) fails here.
+      ...rules.rules.map(
+        (rule) =>
+          [
+            `FailedInvocations${rule.node.id.replace(/[^A-Za-z0-9]/g, '')}`,
+            new Metric({
+              namespace: 'AWS/Events',
+              metricName: 'FailedInvocations',
+              dimensionsMap: { RuleName: rule.name! },
+              statistic: 'Sum',
+              period: Duration.minutes(5),
+            }),
+            `EventBridge rule ${rule.name} could not publish to the alert topic`,
+          ] as const,
+      ),
     ]);
 
     if (!settings.slackChannelId) {

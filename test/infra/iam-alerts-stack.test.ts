@@ -300,7 +300,12 @@ describe('IAM least privilege', () => {
 });
 
 describe('failure handling', () => {
-  it('has a dead-letter queue on the SNS subscription and on both functions', () => {
+  it('has a dead-letter queue on every rule target, the SNS subscription and both functions', () => {
+    for (const [, r] of ofType('AWS::Events::Rule')) expect(r.Properties.Targets[0].DeadLetterConfig.Arn).toBeDefined();
+    const queuePolicy = ofType('AWS::SQS::QueuePolicy')
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Json[])
+      .find((s) => s.Sid === 'AllowOnlyIamAlertsEventRules')!;
+    expect(queuePolicy.Condition.ArnEquals['aws:SourceArn']).toHaveLength(eventRules().length);
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'lambda',
       RedrivePolicy: { deadLetterTargetArn: Match.anyValue() },
@@ -311,8 +316,15 @@ describe('failure handling', () => {
 
   it('alarms on DLQ depth, function errors and Slack configuration errors, to the ops topic', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
-    expect(alarms.filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')).toHaveLength(3);
+    expect(alarms.filter((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')).toHaveLength(4);
     expect(alarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(2);
+    // One per EventBridge rule: a policy that blocks EventBridge shows up as FailedInvocations.
+    const failed = alarms.filter((a) => a.MetricName === 'FailedInvocations');
+    expect(failed.map((a) => a.Dimensions[0].Value).sort()).toEqual(
+      eventRules()
+        .map((r) => r.name)
+        .sort(),
+    );
     expect(alarms.find((a) => a.MetricName === 'SlackConfigError')).toMatchObject({
       Namespace: 'IamAlerts',
       Dimensions: [{ Name: 'service', Value: 'iam-alerts-notifier' }],
