@@ -104,9 +104,15 @@ export function encodeMoreButton(state: MoreButtonState): string {
     v: 1,
     q: [query.user ?? '', query.actor ?? '', query.event ?? '', query.ip ?? '', query.sinceMinutes, query.limit],
     w: [cursor.startTime, cursor.endTime],
-    s: cursor.streams.map((s) => [s.region, KEY_CODES[s.key], s.value, s.token ?? '', s.skip, s.done ? 1 : 0]),
+    // A finished stream adds nothing to later pages: leave it out to save room.
+    s: liveStreams(cursor).map((s) => [s.region, KEY_CODES[s.key], s.value, s.token ?? '', s.skip, s.done ? 1 : 0]),
     p: page,
   });
+}
+
+function liveStreams(cursor: HistoryCursor): LookupStream[] {
+  const live = cursor.streams.filter((s) => !s.done);
+  return live.length > 0 ? live : cursor.streams.slice(0, 1);
 }
 
 const encodedSchema = z.strictObject({

@@ -28,6 +28,27 @@ describe('history cursor', () => {
     expect(decodeMoreButton(value, ['us-east-1'])).toEqual(state);
   });
 
+  it('leaves finished streams out of the button', () => {
+    const query = { sinceMinutes: 60, limit: 20 };
+    const cursor = startHistoryCursor(query, ['us-east-1'], now);
+    const [iam, signin] = cursor.streams;
+    const state = {
+      query,
+      cursor: {
+        ...cursor,
+        streams: [
+          { ...iam!, token: 'abc', skip: 2 },
+          { ...signin!, done: true },
+        ],
+      },
+      page: 2,
+    };
+
+    const decoded = decodeMoreButton(encodeMoreButton(state), ['us-east-1']);
+
+    expect(decoded.cursor.streams).toEqual([{ ...iam!, token: 'abc', skip: 2 }]);
+  });
+
   it('refuses a value naming a region outside HISTORY_REGIONS', () => {
     const cursor = startHistoryCursor({ sinceMinutes: 60, limit: 20 }, ['ap-south-1'], now);
     const value = encodeMoreButton({ query: { sinceMinutes: 60, limit: 20 }, cursor, page: 2 });
