@@ -6,6 +6,7 @@ import type { CloudTrailRecord } from '../events/cloudtrail-record';
 import { parseEventTime } from '../events/event-time';
 import { type Actor, HIDDEN_USER_NAME } from '../events/identity';
 import { callOutcome, signInMfa } from '../events/outcome';
+import { parsePolicyDocument } from '../events/policy-document';
 import { summariseUserAgent } from '../events/user-agent';
 
 export interface AlertViewOptions {
@@ -147,30 +148,9 @@ function describeParameters(record: CloudTrailRecord, targetParam: string | unde
   const rest = Object.fromEntries(
     Object.entries(request)
       .filter(([key]) => !SHOWN_PARAMETERS.has(key))
-      .map(([key, value]) => [key, /Document$/.test(key) && typeof value === 'string' ? readablePolicy(value) : value]),
+      .map(([key, value]) => [key, /Document$/.test(key) && typeof value === 'string' ? (parsePolicyDocument(value) ?? value) : value]),
   );
   return { parameters, excerpt: Object.keys(rest).length > 0 ? compactJson(rest) : undefined };
-}
-
-/** Policy documents arrive as JSON strings, sometimes URL-encoded: show them as JSON. */
-function readablePolicy(document: string): unknown {
-  for (const candidate of [document, safeDecode(document)]) {
-    if (candidate === undefined) continue;
-    try {
-      return JSON.parse(candidate);
-    } catch {
-      // try the next form
-    }
-  }
-  return document;
-}
-
-function safeDecode(text: string): string | undefined {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function compactJson(value: unknown): string {

@@ -2,6 +2,7 @@ import type { Severity } from '../../blocks/alert-view';
 import type { CloudTrailRecord } from '../events/cloudtrail-record';
 import type { Actor } from '../events/identity';
 import { callOutcome } from '../events/outcome';
+import { parsePolicyDocument } from '../events/policy-document';
 import type { EscalationId } from './rule';
 
 /** A content check's verdict: raise the alert to `severity`, and say why. */
@@ -54,7 +55,7 @@ export function stringParam(record: CloudTrailRecord, key: string): string | und
  * document as a JSON string, sometimes URL-encoded; unparseable documents are not escalated.
  */
 export function policyAllowsEverything(document: string): boolean {
-  const parsed = parseJson(document) ?? parseJson(safeDecode(document));
+  const parsed = parsePolicyDocument(document);
   if (!parsed || typeof parsed !== 'object') return false;
   const statements = (parsed as { Statement?: unknown }).Statement;
   const list = Array.isArray(statements) ? statements : [statements];
@@ -64,21 +65,4 @@ export function policyAllowsEverything(document: string): boolean {
     const actions = Array.isArray(Action) ? Action : [Action];
     return Effect === 'Allow' && actions.includes('*');
   });
-}
-
-function parseJson(text: string | undefined): unknown {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function safeDecode(text: string): string | undefined {
-  try {
-    return decodeURIComponent(text.replace(/\+/g, ' '));
-  } catch {
-    return undefined;
-  }
 }
