@@ -1,18 +1,18 @@
-import { AwsLambdaReceiver } from '@slack/bolt';
 import type { Context } from 'aws-lambda';
 import { loadConfig, requireSetting } from '../app/config';
 import { isJobEvent, runJobEvent } from '../app/jobs/dispatch';
 import { createLogger } from '../app/logger';
-import { boltLogger } from '../app/slack/bolt-logger';
 import { verifySlackSignature } from '../app/slack/verify-request';
-import { createSlackApp } from '../app/slack-app';
 import type { SlackAppDeps } from '../app/slack-deps';
-import { makeSlackAppDeps, makeSlackCredentials } from './deps';
 
 /**
  * The Slack Lambda, behind a Function URL: Bolt (`AwsLambdaReceiver`) answers button clicks and
  * slash commands; the same function, invoked asynchronously by itself with
  * `{ iamAlertsJob: { kind, payload } }`, runs the slow work the listeners deferred.
+ *
+ * Module scope loads only what both paths need (config, logging, signature check, job dispatch).
+ * The composition root (Secrets Manager) is loaded on the first invocation, Bolt on the first
+ * HTTP request (jobs never need it), and the IAM, CloudTrail and Lambda SDKs when first used.
  */
 
 /** The HTTP response a Function URL returns to Slack. */
@@ -35,14 +35,17 @@ type HttpHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 interface Runtime {
   deps: SlackAppDeps;
   signingSecret: string;
-  http: HttpHandler;
 }
 
 const logger = createLogger('iam-alerts-slack');
 let runtime: Promise<Runtime> | undefined;
+let http: Promise<HttpHandler> | undefined;
 
 async function buildRuntime(): Promise<Runtime> {
   const config = loadConfig();
+  // Loaded here rather than at module scope (see the module comment). `require`, because this
+  // package is CommonJS and `import()` of a relative path would need a compiled file's extension.
+  const { makeSlackAppDeps, makeSlackCredentials } = require('./deps') as typeof import('./deps');
   const credentials = await makeSlackCredentials(config);
   const signingSecret = requireSetting(
     credentials.signingSecret,
@@ -50,9 +53,16 @@ async function buildRuntime(): Promise<Runtime> {
     'every request from Slack is verified with it (set it, or put it in the SLACK_SECRET_ARN secret)',
   );
   const deps = await makeSlackAppDeps(config, logger, { credentials, defer: 'lambda' });
+  return { deps, signingSecret };
+}
+
+async function buildHttpHandler({ deps, signingSecret }: Runtime): Promise<HttpHandler> {
+  const { AwsLambdaReceiver } = await import('@slack/bolt');
+  const { createSlackApp } = require('../app/slack-app') as typeof import('../app/slack-app');
+  const { boltLogger } = require('../app/slack/bolt-logger') as typeof import('../app/slack/bolt-logger');
   const receiver = new AwsLambdaReceiver({ signingSecret, logger: boltLogger(logger) });
   createSlackApp(deps, { receiver });
-  return { deps, signingSecret, http: receiver.toHandler() as unknown as HttpHandler };
+  return receiver.toHandler() as unknown as HttpHandler;
 }
 
 /**
@@ -66,7 +76,8 @@ export async function handler(event: unknown, context: Context): Promise<HttpRes
     runtime = undefined;
     throw error;
   });
-  const { deps, signingSecret, http } = await runtime;
+  const built = await runtime;
+  const { deps, signingSecret } = built;
 
   if (isJobEvent(event)) return runJobEvent(event, deps);
 
@@ -82,8 +93,19 @@ export async function handler(event: unknown, context: Context): Promise<HttpRes
     logger.warn('rejected unverified request', { reason: verdict.reason });
     return { statusCode: 401, body: '' };
   }
+  http ??= buildHttpHandler(built).catch((error: unknown) => {
+    http = undefined;
+    throw error;
+  });
+  let bolt: HttpHandler;
   try {
-    return await http(request, context);
+    bolt = await http;
+  } catch (error) {
+    logger.error('could not start the Bolt app', { error });
+    return { statusCode: 500, body: '' };
+  }
+  try {
+    return await bolt(request, context);
   } catch (error) {
     // Bolt throws on a body it cannot parse (after verification, so it came from Slack).
     logger.error('could not process a verified Slack request', { error });
@@ -114,4 +136,5 @@ function header(event: HttpEvent, name: string): string | undefined {
 /** Forgets the cached runtime (tests change the environment between cases). */
 export function resetSlackHandlerForTests(): void {
   runtime = undefined;
+  http = undefined;
 }
