@@ -62,7 +62,7 @@ export function testEventsFor(pattern: CatalogEventPattern, catalog: Catalog, sa
   const rules = catalog.rules.filter((r) => pattern.ruleIds.includes(r.id));
   for (const rule of rules) {
     const record = syntheticRecordFor(rule, names);
-    if (record) return [{ event: toEventBridgeEvent(record), description: `a ${String(record.eventName)} event as CloudTrail records it` }];
+    if (record) return [{ event: toEventBridgeEvent(record), description: `a CloudTrail record of ${String(record.eventName)}` }];
   }
   return [];
 }

@@ -1,0 +1,185 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudTrailClient, GetTrailStatusCommand, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { DescribeRuleCommand, EventBridgeClient, TestEventPatternCommand } from '@aws-sdk/client-eventbridge';
+import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DEFAULT_CATALOG } from '../../app/catalog/catalog-config';
+import { eventPatternsFor } from '../../app/catalog/event-patterns';
+import { main } from '../../cli/main';
+import { recordedIo } from '../cli/cli-io';
+import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
+import { awsError, deployedStack, OPS_TOPIC_ARN, TOPIC_ARN, TOPIC_POLICY } from './doctor-fixtures';
+
+const cloudformation = mockClient(CloudFormationClient);
+const cloudtrail = mockClient(CloudTrailClient);
+const eventbridge = mockClient(EventBridgeClient);
+const lambda = mockClient(LambdaClient);
+const secrets = mockClient(SecretsManagerClient);
+const sns = mockClient(SNSClient);
+
+const patterns = eventPatternsFor(DEFAULT_CATALOG);
+const ruleNames = patterns.map((p) => `IamAlerts-${p.id}`.slice(0, 64));
+
+/** Every AWS answer of a healthy deployment. */
+function healthyDeployment(): void {
+  cloudformation.on(DescribeStacksCommand).resolves(deployedStack({}, { EventRuleNames: ruleNames.join(',') }));
+  secrets
+    .on(GetSecretValueCommand)
+    .resolves({ SecretString: JSON.stringify({ SLACK_BOT_TOKEN: 'xoxb-deployed', SLACK_SIGNING_SECRET: 's' }) });
+  lambda.on(GetFunctionConfigurationCommand).resolves({ Environment: { Variables: { SLACK_CHANNEL_ID: 'C0ALERTS' } } });
+  cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
+  eventbridge.on(DescribeRuleCommand).callsFake((input) => ({
+    Name: input.Name,
+    State: 'ENABLED',
+    EventPattern: JSON.stringify(patterns[ruleNames.indexOf(input.Name)]!.pattern),
+  }));
+  eventbridge.on(TestEventPatternCommand).resolves({ Result: true });
+  sns.on(GetTopicAttributesCommand).resolves({ Attributes: { Policy: JSON.stringify(TOPIC_POLICY) } });
+  sns.on(ListSubscriptionsByTopicCommand, { TopicArn: TOPIC_ARN }).resolves({
+    Subscriptions: [
+      {
+        Protocol: 'lambda',
+        Endpoint: 'arn:aws:lambda:us-east-1:123456789012:function:IamAlerts-Notifier',
+        SubscriptionArn: `${TOPIC_ARN}:1`,
+      },
+    ],
+  });
+  sns.on(ListSubscriptionsByTopicCommand, { TopicArn: OPS_TOPIC_ARN }).resolves({ Subscriptions: [] });
+}
+
+describe('iam-alerts doctor', () => {
+  let slack: FakeSlack;
+  beforeAll(async () => {
+    slack = await startFakeSlack();
+  });
+  afterAll(() => slack.close());
+  beforeEach(() => {
+    for (const mock of [cloudformation, cloudtrail, eventbridge, lambda, secrets, sns]) mock.reset();
+    slack.calls.length = 0;
+    slack.respond('conversations.info', (call) => ({
+      kind: 'ok',
+      body: { channel: { id: call.body.channel, name: 'alerts', is_member: true } },
+    }));
+  });
+
+  describe('against a deployed stack', () => {
+    it('passes every check of a healthy deployment and exits 0', async () => {
+      healthyDeployment();
+      const io = recordedIo({ env: { SLACK_API_URL: slack.apiUrl } });
+
+      const code = await main(['doctor'], io);
+
+      expect(io.out()).not.toContain('FAIL');
+      expect(code).toBe(0);
+      expect(io.out()).toContain('Checking the deployed stack IamAlerts');
+      expect(io.out()).toContain('PASS Slack secret filled in');
+      expect(io.out()).toContain('PASS Slack bot token valid');
+      expect(io.out()).toContain('PASS Bot in channel C0ALERTS: member of #alerts');
+      expect(io.out()).toContain('PASS Trail iam-alerts-trail logging');
+      expect(io.out()).toContain(
+        'PASS EventBridge rule IamAlerts-api-calls-iam: enabled; matches sample 02-create-access-key.json (CreateAccessKey)',
+      );
+      expect(io.out()).toContain('PASS EventBridge rules cover the catalog');
+      expect(io.out()).toContain('PASS Alert topic lets EventBridge publish');
+      // The bot token from the secret is what Slack saw.
+      expect(slack.callsTo('auth.test')[0]!.headers.authorization).toBe('Bearer xoxb-deployed');
+      // Every rule's pattern was tried with at least one event.
+      const tested = new Set(eventbridge.commandCalls(TestEventPatternCommand).map((c) => c.args[0].input.EventPattern));
+      expect(tested.size).toBe(patterns.length);
+    });
+
+    it('exits 1 and prints the fix when a check fails (an unconfirmed email subscription)', async () => {
+      healthyDeployment();
+      sns.on(ListSubscriptionsByTopicCommand, { TopicArn: OPS_TOPIC_ARN }).resolves({
+        Subscriptions: [{ Protocol: 'email', Endpoint: 'sec@example.com', SubscriptionArn: 'PendingConfirmation' }],
+      });
+      const io = recordedIo({ env: { SLACK_API_URL: slack.apiUrl } });
+
+      expect(await main(['doctor', '--stack', 'IamAlerts'], io)).toBe(1);
+      expect(io.out()).toContain('FAIL Subscriptions of iam-alerts-ops confirmed: waiting for confirmation: email sec@example.com');
+      expect(io.out()).toMatch(/ {4}fix: open the "AWS Notification - Subscription Confirmation" email sent to sec@example.com/);
+      expect(io.out()).toMatch(/\d+ passed, 1 failed\./);
+    });
+
+    it('reports a rule the catalog has but the deployment lacks', async () => {
+      healthyDeployment();
+      cloudformation.on(DescribeStacksCommand).resolves(deployedStack({}, { EventRuleNames: ruleNames.slice(1).join(',') }));
+      const io = recordedIo({ env: { SLACK_API_URL: slack.apiUrl } });
+      expect(await main(['doctor'], io)).toBe(1);
+      expect(io.out()).toContain(`FAIL EventBridge rules cover the catalog: no deployed rule for ${patterns[0]!.id}`);
+    });
+
+    it('skips the Slack checks when the secret is empty, and stops early when there is no stack', async () => {
+      healthyDeployment();
+      secrets
+        .on(GetSecretValueCommand)
+        .rejects(awsError('ResourceNotFoundException', "can't find the specified secret value for staging label: AWSCURRENT"));
+      const io = recordedIo({ env: { SLACK_API_URL: slack.apiUrl } });
+      expect(await main(['doctor'], io)).toBe(1);
+      expect(io.out()).toContain('SKIP Slack bot token valid: needs the Slack secret filled in');
+      expect(slack.callsTo('auth.test')).toHaveLength(0);
+
+      cloudformation.on(DescribeStacksCommand).rejects(awsError('ValidationError', 'Stack with id Other does not exist'));
+      const missing = recordedIo();
+      expect(await main(['doctor', '--stack', 'Other'], missing)).toBe(1);
+      expect(missing.out()).toContain('FAIL CloudFormation stack Other: does not exist in this account and region');
+      expect(missing.out()).toContain('0 passed, 1 failed.');
+    });
+  });
+
+  describe('in local mode', () => {
+    const env = () => ({
+      SLACK_BOT_TOKEN: 'xoxb-local',
+      SLACK_APP_TOKEN: 'xapp-local',
+      SLACK_CHANNEL_ID: 'C0ALERTS',
+      SLACK_API_URL: slack.apiUrl,
+      HISTORY_REGIONS: 'us-east-1,eu-west-1',
+      LOCAL_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'iam-alerts-doctor-')), 'state.json'),
+    });
+
+    it('checks both tokens, the channel, LookupEvents per region and the state file', async () => {
+      cloudtrail.on(LookupEventsCommand).resolves({ Events: [] });
+      const io = recordedIo({ env: env() });
+
+      expect(await main(['doctor'], io)).toBe(0);
+      expect(io.out()).toContain('Checking local mode');
+      expect(io.out()).toContain('PASS Slack bot token valid');
+      expect(io.out()).toContain('PASS Slack app token (Socket Mode)');
+      expect(io.out()).toContain('PASS Bot in channel C0ALERTS');
+      expect(io.out()).toContain('PASS CloudTrail event history in us-east-1');
+      expect(io.out()).toContain('PASS CloudTrail event history in eu-west-1');
+      expect(io.out()).toContain('PASS Local state file');
+      expect(slack.callsTo('apps.connections.open')[0]!.headers.authorization).toBe('Bearer xapp-local');
+      expect(cloudformation.calls()).toHaveLength(0);
+    });
+
+    it('fails with the fix when the bot is not in the channel and AWS refuses', async () => {
+      slack.respond('conversations.info', () => ({ kind: 'ok', body: { channel: { id: 'C0ALERTS', name: 'alerts', is_member: false } } }));
+      cloudtrail.on(LookupEventsCommand).rejects(awsError('CredentialsProviderError', 'Could not load credentials from any providers'));
+      const io = recordedIo({ env: env() });
+
+      expect(await main(['doctor', '--local'], io)).toBe(1);
+      expect(io.out()).toContain('FAIL Bot in channel C0ALERTS: the bot is not a member of #alerts');
+      expect(io.out()).toContain('fix: in Slack, open #alerts and run /invite @iam-alerts');
+      expect(io.out()).toContain('fix: AWS credentials are missing or expired: run `aws sso login`');
+    });
+
+    it('says which tokens to put in .env when they are missing', async () => {
+      const io = recordedIo({ env: { HISTORY_REGIONS: 'us-east-1' } });
+      cloudtrail.on(LookupEventsCommand).resolves({ Events: [] });
+      expect(await main(['doctor', '--local'], io)).toBe(1);
+      expect(io.out()).toContain('FAIL Slack bot token valid: SLACK_BOT_TOKEN is not set');
+      expect(io.out()).toContain('FAIL Slack app token (Socket Mode): SLACK_APP_TOKEN is not set');
+    });
+  });
+
+  it('refuses --local together with --stack (exit 2)', async () => {
+    const io = recordedIo();
+    expect(await main(['doctor', '--local', '--stack', 'X'], io)).toBe(2);
+  });
+});
