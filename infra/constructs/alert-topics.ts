@@ -48,9 +48,8 @@ export class AlertTopics extends Construct {
         principals: [new ServicePrincipal(service)],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
-        conditions: {
-          StringEquals: { 'kms:EncryptionContext:aws:sns:topicArn': topicArn(topic), 'aws:SourceAccount': stack.account },
-        },
+        // SNS itself sets this context on every call, so it pins the key to this one topic.
+        conditions: { StringEquals: { 'kms:EncryptionContext:aws:sns:topicArn': topicArn(topic) } },
       });
     this.key.addToResourcePolicy(allowService('events.amazonaws.com', alertsName));
     this.key.addToResourcePolicy(allowService('cloudwatch.amazonaws.com', opsName));

@@ -149,7 +149,6 @@ export class IamAlertsStack extends Stack {
     topics.alerts.addSubscription(new LambdaSubscription(notifier, { deadLetterQueue: notifierSubscriptionDlq }));
     table.grantReadWriteData(notifier);
     secret.grantRead(notifier);
-    topics.key.grantDecrypt(notifier);
 
     const slackEntry = props.slackEntry ?? resolve(projectRoot, 'handlers/slack.ts');
     const slack = new AlertsFunction(this, 'Slack', {

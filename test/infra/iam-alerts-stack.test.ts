@@ -168,7 +168,15 @@ describe('SNS topic and KMS key', () => {
     const statement = key.Properties.KeyPolicy.Statement.find((s: Json) => s.Principal?.Service === 'events.amazonaws.com');
     expect(statement.Action).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
     expect(JSON.stringify(statement.Condition.StringEquals['kms:EncryptionContext:aws:sns:topicArn'])).toContain(':IamAlerts-alerts');
-    expect(statement.Condition.StringEquals['aws:SourceAccount']).toEqual({ Ref: 'AWS::AccountId' });
+    // The encryption context names this account's topic: the key serves no other topic or account.
+    expect(JSON.stringify(statement.Condition.StringEquals['kms:EncryptionContext:aws:sns:topicArn'])).toContain(
+      '{"Ref":"AWS::AccountId"}',
+    );
+    const cloudwatch = key.Properties.KeyPolicy.Statement.find((s: Json) => s.Principal?.Service === 'cloudwatch.amazonaws.com');
+    expect(JSON.stringify(cloudwatch.Condition)).toContain(':IamAlerts-ops');
+    // Nobody else gets the key through a service principal.
+    const services = key.Properties.KeyPolicy.Statement.map((s: Json) => s.Principal?.Service).filter(Boolean);
+    expect(services.sort()).toEqual(['cloudwatch.amazonaws.com', 'events.amazonaws.com']);
   });
 
   it('lets events.amazonaws.com publish only for these rules, and refuses requests without TLS', () => {
@@ -288,6 +296,14 @@ describe('IAM least privilege', () => {
     for (const [, name] of source.matchAll(/\bpaginate([A-Z][A-Za-z]+)\b/g)) calls.add(`iam:${name}`);
     expect(calls.size).toBeGreaterThan(5);
     expect([...calls].filter((c) => !(DISABLE_USER_ACTIONS as readonly string[]).includes(c))).toEqual([]);
+  });
+
+  it('lets anyone reach the Slack function only through its URL (Slack signs the requests)', () => {
+    const publicPermissions = ofType('AWS::Lambda::Permission').filter(([, p]) => p.Properties.Principal === '*');
+    expect(publicPermissions.length).toBeGreaterThan(0);
+    for (const [, p] of publicPermissions) {
+      expect(p.Properties.FunctionUrlAuthType === 'NONE' || p.Properties.InvokedViaFunctionUrl === true).toBe(true);
+    }
   });
 
   it('lets the Slack function invoke only itself', () => {
