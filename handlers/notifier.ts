@@ -1,8 +1,6 @@
 import type { Context, SNSEvent } from 'aws-lambda';
-import { loadConfig } from '../app/config';
-import { createLogger } from '../app/logger';
-import { type NotifierDeps, type NotifyOutcome, processNotifierInput } from '../app/notifier/notify';
-import { makeNotifierDeps } from './deps';
+import type { NotifyOutcome } from '../app/notifier/notify';
+import type * as NotifierRuntime from './notifier-runtime';
 
 /**
  * The notifier Lambda: subscribed to the SNS topic that EventBridge feeds with CloudTrail events.
@@ -11,33 +9,27 @@ import { makeNotifierDeps } from './deps';
  * A failure (Slack down, a Slack configuration error, time running out) fails the invocation, so
  * that Lambda retries it and finally sends it to the dead-letter queue (`iam-alerts redrive`);
  * the state table keeps every retry from posting an event twice.
+ *
+ * This module loads nothing but itself: the pipeline, the Slack client and the AWS SDK are
+ * required on the first invocation. Lambda's init phase then stays short (it is billed and
+ * capped at 10 s), and the work it defers is the work the first event needs anyway.
  */
-const logger = createLogger('iam-alerts-notifier');
-let deps: Promise<NotifierDeps> | undefined;
+let runtime: typeof NotifierRuntime | undefined;
+
+function load(): typeof NotifierRuntime {
+  // A plain require (bundled by esbuild, evaluated lazily): dynamic import() would need an ESM build.
+  runtime ??= require('./notifier-runtime') as typeof NotifierRuntime;
+  return runtime;
+}
 
 export async function handler(
   event: SNSEvent | unknown,
   context?: Pick<Context, 'getRemainingTimeInMillis' | 'awsRequestId'>,
 ): Promise<{ outcomes: NotifyOutcome[] }> {
-  const startedAt = Date.now();
-  // Built on first use and kept for the container's life; a failed build is retried next time.
-  deps ??= makeNotifierDeps(loadConfig(), logger).catch((error: unknown) => {
-    deps = undefined;
-    throw error;
-  });
-  const ready = await deps;
-  if (context?.awsRequestId) logger.appendKeys({ requestId: context.awsRequestId });
-  try {
-    const deadline = context ? startedAt + context.getRemainingTimeInMillis() : undefined;
-    const outcomes = await processNotifierInput(event, ready, { deadline });
-    return { outcomes };
-  } finally {
-    // Only when there is something to say: an empty flush makes Powertools warn on every invocation.
-    if (ready.metrics?.hasStoredMetrics()) ready.metrics.publishStoredMetrics();
-  }
+  return load().handleNotifierEvent(event, context);
 }
 
 /** Forgets the cached dependencies (tests change the environment between cases). */
 export function resetNotifierForTests(): void {
-  deps = undefined;
+  load().resetNotifierDeps();
 }

@@ -11,7 +11,7 @@ import { alertHeadline, type RenderedMessage, SEVERITY_EMOJI } from '../../block
  */
 
 /** The most events one thread reply lists: keeps every reply far inside Slack's block limit. */
-export const MAX_EVENTS_PER_REPLY = 40;
+export const MAX_EVENTS_PER_REPLY = 80;
 
 const BURST_BLOCK_ID = 'iam_alerts.burst_count';
 
