@@ -165,6 +165,11 @@ describe('Slack checks (real @slack/web-api against the local fake)', () => {
     slack.script('conversations.info', { kind: 'error', error: 'channel_not_found' });
     expect((await checkBotInChannel(client(), 'C0NOPE')).fix).toContain('Channel ID');
   });
+
+  it('checkBotInChannel skips (does not fail) when the app lacks channels:read, which manifest.yml does not ask for', async () => {
+    slack.script('conversations.info', { kind: 'error', error: 'missing_scope' });
+    expect(await checkBotInChannel(client(), 'C0ALERTS')).toEqual(expect.objectContaining({ ok: true, skipped: true }));
+  });
 });
 
 describe('checkTrailLogging', () => {
