@@ -144,7 +144,7 @@ function entryLine(entry: HistoryEntryView): string {
 
 function fallbackLine(entry: HistoryEntryView): string {
   const time = entry.epochSeconds === undefined ? '?' : isoSeconds(entry.epochSeconds);
-  const target = entry.target ? ` -> ${entry.target}` : '';
+  const target = entry.target ? ` → ${entry.target}` : '';
   const result = entry.outcome.kind === 'success' ? 'ok' : entry.outcome.error;
   return `${time} ${entry.eventName} ${entry.actor.name}${target} ${entry.sourceIp ?? ''} ${result}`.replace(/\s+/g, ' ').trim();
 }

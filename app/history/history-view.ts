@@ -34,10 +34,10 @@ function describeTarget(event: HistoryEvent, actorName: string): string | undefi
   const params = event.record.requestParameters ?? {};
   for (const [key, label] of TARGET_PARAMETERS) {
     const value = params[key];
-    if (typeof value === 'string' && value && value !== HIDDEN_USER_NAME) {
-      // "alice → user alice" says nothing: a user acting on itself shows no arrow.
-      return key === 'userName' && value === actorName ? undefined : `${label} ${value}`;
-    }
+    if (typeof value !== 'string' || !value || value === HIDDEN_USER_NAME) continue;
+    // "alice → user alice" says nothing: for a user acting on itself, show what else it touched.
+    if (key === 'userName' && value === actorName) continue;
+    return `${label} ${value}`;
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 import type { CloudTrailClient, LookupEventsCommandOutput } from '@aws-sdk/client-cloudtrail';
 import type { Logger } from '../logger';
-import type { HistoryCursor, LookupStream } from './cursor';
+import { type HistoryCursor, type LookupStream, PAGE_SIZE } from './cursor';
 import { isThrottlingError, toHistoryLookupError } from './errors';
 import { type HistoryEvent, toHistoryEvent } from './history-event';
 import type { LookupPacer } from './pacer';
@@ -117,7 +117,7 @@ export async function lookupIamHistory(cursor: HistoryCursor, options: LookupIam
             LookupAttributes: [{ AttributeKey: stream.key, AttributeValue: stream.value }],
             StartTime: startTime,
             EndTime: endTime,
-            MaxResults: 50,
+            MaxResults: PAGE_SIZE,
             NextToken: stream.token,
           }),
         );
