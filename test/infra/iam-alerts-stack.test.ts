@@ -24,10 +24,16 @@ const CONTEXT = {
 };
 
 type Json = Record<string, any>;
+// The feature flags `cdk synth` uses, so that the tests check the template that gets deployed.
+const CDK_JSON_CONTEXT = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')).context as Json;
 
 function synth(context: Record<string, unknown>) {
   const outdir = mkdtempSync(join(tmpdir(), 'iam-alerts-cdk-'));
-  const { app, stack } = createIamAlertsApp({ context, outdir, stackProps: { projectRoot: PROJECT_ROOT } });
+  const { app, stack } = createIamAlertsApp({
+    context: { ...CDK_JSON_CONTEXT, ...context },
+    outdir,
+    stackProps: { projectRoot: PROJECT_ROOT },
+  });
   app.synth();
   const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8'));
   return { template: Template.fromStack(stack), report, outdir };
@@ -410,7 +416,7 @@ describe('trail, region and outputs', () => {
 
   it('can use an existing trail instead of creating one', () => {
     const { app, stack } = createIamAlertsApp({
-      context: { ...CONTEXT, createTrail: 'false', 'aws:cdk:bundling-stacks': [] },
+      context: { ...CDK_JSON_CONTEXT, ...CONTEXT, createTrail: 'false', 'aws:cdk:bundling-stacks': [] },
       outdir: mkdtempSync(join(tmpdir(), 'iam-alerts-cdk-')),
       stackProps: { projectRoot: PROJECT_ROOT },
     });
