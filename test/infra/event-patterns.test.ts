@@ -1,0 +1,73 @@
+import { buildCatalog, DEFAULT_CATALOG } from '../../app/catalog/catalog-config';
+import { eventBridgeSource, eventPatternsFor, MAX_EVENT_PATTERN_LENGTH } from '../../app/catalog/event-patterns';
+
+describe('eventPatternsFor', () => {
+  it('gives every catalog rule a pattern, and every pattern a rule', () => {
+    const patterns = eventPatternsFor(DEFAULT_CATALOG);
+
+    const covered = new Set(patterns.flatMap((p) => p.ruleIds));
+    expect([...covered].sort()).toEqual(DEFAULT_CATALOG.rules.map((r) => r.id).sort());
+    expect(new Set(patterns.map((p) => p.id)).size).toBe(patterns.length);
+  });
+
+  it('names every catalogued IAM call in the IAM pattern, and keeps root out of it', () => {
+    const iam = eventPatternsFor(DEFAULT_CATALOG).find((p) => p.id === 'api-calls-iam')!;
+    const names = DEFAULT_CATALOG.rules.flatMap((r) =>
+      r.match.kind === 'api-call' && r.match.eventSource === 'iam.amazonaws.com' ? r.match.eventNames : [],
+    );
+
+    expect(iam.pattern).toMatchObject({
+      source: ['aws.iam'],
+      'detail-type': ['AWS API Call via CloudTrail'],
+      detail: { eventSource: ['iam.amazonaws.com'], userIdentity: { type: [{ 'anything-but': ['Root'] }] } },
+    });
+    expect([...(iam.pattern.detail as { eventName: string[] }).eventName].sort()).toEqual([...new Set(names)].sort());
+  });
+
+  it('splits a service whose names would exceed the pattern size limit', () => {
+    const eventNames = Array.from({ length: 150 }, (_, i) => `PutSomethingRatherLongNumber${i}`);
+    const catalog = buildCatalog({
+      rules: {
+        add: [
+          {
+            id: 'many',
+            title: 'Many calls',
+            severity: 'low',
+            why: 'test',
+            match: { kind: 'api-call', eventSource: 'kms.amazonaws.com', eventNames },
+          },
+        ],
+      },
+    });
+
+    const kms = eventPatternsFor(catalog).filter((p) => p.ruleIds.includes('many'));
+
+    expect(kms.length).toBeGreaterThan(1);
+    expect(kms.map((p) => p.id)).toEqual(kms.map((_, i) => `api-calls-kms-${i + 1}`));
+    for (const p of kms) expect(JSON.stringify(p.pattern).length).toBeLessThanOrEqual(MAX_EVENT_PATTERN_LENGTH);
+    expect(kms.flatMap((p) => (p.pattern.detail as { eventName: string[] }).eventName)).toEqual(eventNames);
+  });
+
+  it('follows the catalog: a disabled event leaves the pattern', () => {
+    const catalog = buildCatalog({ rules: { disable: ['CreateUser', 'cloudtrail-stop-logging'] } });
+
+    const patterns = eventPatternsFor(catalog);
+
+    expect(JSON.stringify(patterns)).not.toContain('"CreateUser"');
+    expect(JSON.stringify(patterns)).not.toContain('"StopLogging"');
+  });
+
+  it('watches read-only calls only for offensive tools, in three casings', () => {
+    const patterns = eventPatternsFor(DEFAULT_CATALOG);
+    const readOnly = patterns.filter((p) => p.includeReadOnlyEvents);
+
+    expect(readOnly.map((p) => p.id)).toEqual(['offensive-tool-user-agent']);
+    const agents = JSON.stringify(readOnly[0]!.pattern);
+    for (const variant of ['*TruffleHog*', '*trufflehog*', '*TRUFFLEHOG*']) expect(agents).toContain(variant);
+  });
+
+  it('derives the EventBridge source from the service host', () => {
+    expect(eventBridgeSource('iam.amazonaws.com')).toBe('aws.iam');
+    expect(eventBridgeSource('sso-directory.amazonaws.com')).toBe('aws.sso-directory');
+  });
+});
