@@ -100,7 +100,7 @@ export function renderHistoryHelp(defaults: { regions: string[] }): RenderedMess
     '',
     '*Filters* (combine any, each once):',
     '• `user:<name>`: the IAM user as the caller *or* as the user acted on',
-    '• `actor:<name>`: who made the call (IAM user, role, role session or SSO user)',
+    '• `actor:<name>`: who made the call: an IAM user, or a role session or SSO user name (CloudTrail\'s "User name")',
     '• `event:<EventName>`: one API, as CloudTrail names it, e.g. `event:CreateAccessKey` (any service)',
     '• `ip:<address>`: source IP address',
     '• `since:<N>m|h|d`: how far back, up to `90d` (default `24h`)',
