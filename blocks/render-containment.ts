@@ -83,6 +83,21 @@ export function renderContainmentReport(view: ContainmentReportView): RenderedMe
   return { text, blocks };
 }
 
+/**
+ * One line of plain text saying how a run ended, for when the thread report itself cannot be
+ * posted: "IAM user mallory PARTIALLY disabled; failed: Attach deny-all policy (AccessDenied)".
+ */
+export function containmentSummaryText(view: Pick<ContainmentReportView, 'userName' | 'steps'> & { headline: string }): string {
+  const failed = view.steps.filter((s) => s.status === 'failed').map((s) => `${s.label} (${s.error?.name ?? 'error'})`);
+  const tail = failed.length > 0 ? `; failed: ${failed.join(', ')}` : '';
+  return safeText(`IAM user ${view.userName} ${view.headline}${tail}`, 1500);
+}
+
+/** The headline word for a Disable User outcome: "disabled", "PARTIALLY disabled", "NOT disabled". */
+export function disableHeadline(outcome: ContainmentOutcome): string {
+  return DISABLE_HEADLINE[outcome];
+}
+
 /** The thread reply after a Re-enable, saying plainly what could not be restored. */
 export function renderReenableReport(view: ReenableReportView): RenderedMessage {
   const word = { reenabled: 're-enabled', partial: 'PARTIALLY re-enabled', failed: 'NOT re-enabled' }[view.outcome];

@@ -2,7 +2,13 @@ import type { KnownBlock } from '@slack/types';
 import { z } from 'zod';
 import type { ReceivedBlock } from '../../blocks/edit-blocks';
 import { escapeText } from '../../blocks/mrkdwn';
-import { type ContainmentReportView, renderContainmentReport, withContainmentStatus } from '../../blocks/render-containment';
+import {
+  type ContainmentReportView,
+  containmentSummaryText,
+  disableHeadline,
+  renderContainmentReport,
+  withContainmentStatus,
+} from '../../blocks/render-containment';
 import type { JobHandler } from '../jobs/types';
 import { tellUser } from '../slack/ephemeral';
 import { userButtonValueSchema } from '../slack/payloads';
@@ -48,8 +54,9 @@ export const disableUserJob: JobHandler<DisableUserJob> = {
       await tellUser(deps, job.responseUrl, verdict.message);
       return;
     }
+    const now = deps.clock();
+    let view: ContainmentReportView;
     try {
-      const now = deps.clock();
       const result = await disableIamUser(await deps.iam(), {
         userName: job.target.u,
         accountId: job.target.a,
@@ -62,7 +69,7 @@ export const disableUserJob: JobHandler<DisableUserJob> = {
         outcome: result.outcome,
         failedSteps: result.steps.filter((s) => s.status === 'failed').map((s) => s.label),
       });
-      const view: ContainmentReportView = {
+      view = {
         userName: result.userName,
         accountId: job.target.a,
         eventId: job.target.e,
@@ -71,10 +78,23 @@ export const disableUserJob: JobHandler<DisableUserJob> = {
         outcome: result.outcome,
         steps: result.steps,
       };
-      await reportInThread(deps, job, view);
     } catch (error) {
       await tellFailure(deps, job, error);
-      if (!(error instanceof ContainmentRefusedError || error instanceof ContainmentTargetError)) throw error;
+      if (error instanceof ContainmentRefusedError || error instanceof ContainmentTargetError) return;
+      throw error;
+    }
+    try {
+      await reportInThread(deps, job, view);
+    } catch (error) {
+      // The IAM work is done: say how it ended, since the thread will not.
+      logger.error('could not report the disable in Slack', { error: (error as Error).message });
+      const summary = containmentSummaryText({ ...view, headline: disableHeadline(view.outcome) });
+      await tellUser(
+        deps,
+        job.responseUrl,
+        `${summary}. The report could not be posted in the alert's thread: ${escapeText((error as Error).message)}`,
+      );
+      throw error;
     }
   },
 };
@@ -102,6 +122,6 @@ async function tellFailure(deps: SlackAppDeps, job: DisableUserJob, error: unkno
   deps.logger[known ? 'warn' : 'error']('disable failed', { iamUser: job.target.u, error: (error as Error).message });
   const text = known
     ? `IAM user ${job.target.u} was not disabled: ${escapeText((error as Error).message)}`
-    : `Disabling IAM user ${job.target.u} failed: ${escapeText((error as Error).message)}. Some steps may have run: check the user in IAM, then try again.`;
+    : `Disabling IAM user ${job.target.u} failed: ${escapeText((error as Error).message)}. Check the user in IAM, then try again.`;
   await tellUser(deps, job.responseUrl, text);
 }

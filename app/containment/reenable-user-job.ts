@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { z } from 'zod';
 import type { ReceivedBlock } from '../../blocks/edit-blocks';
 import { escapeText } from '../../blocks/mrkdwn';
-import { renderReenableReport, withoutReenableButton } from '../../blocks/render-containment';
+import { containmentSummaryText, renderReenableReport, withoutReenableButton } from '../../blocks/render-containment';
 import type { JobHandler } from '../jobs/types';
 import { tellUser } from '../slack/ephemeral';
 import { userButtonValueSchema } from '../slack/payloads';
@@ -35,9 +35,10 @@ export const reenableUserJob: JobHandler<ReenableUserJob> = {
       await tellUser(deps, job.responseUrl, verdict.message);
       return;
     }
+    const now = deps.clock();
+    let result: Awaited<ReturnType<typeof reenableIamUser>>;
     try {
-      const now = deps.clock();
-      const result = await reenableIamUser(await deps.iam(), {
+      result = await reenableIamUser(await deps.iam(), {
         userName: job.target.u,
         accountId: job.target.a,
         actorUserId: job.actorUserId,
@@ -45,6 +46,15 @@ export const reenableUserJob: JobHandler<ReenableUserJob> = {
         protectedPatterns: deps.config.protectedIamUsers,
       });
       logger.info('re-enable finished', { outcome: result.outcome });
+    } catch (error) {
+      const known = error instanceof ContainmentRefusedError || error instanceof ContainmentTargetError;
+      logger[known ? 'warn' : 'error']('re-enable failed', { error: (error as Error).message });
+      await tellUser(deps, job.responseUrl, `Re-enabling IAM user ${job.target.u} failed: ${escapeText((error as Error).message)}`);
+      if (known) return;
+      throw error;
+    }
+    const headline = { reenabled: 're-enabled', partial: 'PARTIALLY re-enabled', failed: 'NOT re-enabled' }[result.outcome];
+    try {
       const report = renderReenableReport({
         userName: result.userName,
         accountId: job.target.a,
@@ -70,10 +80,14 @@ export const reenableUserJob: JobHandler<ReenableUserJob> = {
         });
       }
     } catch (error) {
-      const known = error instanceof ContainmentRefusedError || error instanceof ContainmentTargetError;
-      logger[known ? 'warn' : 'error']('re-enable failed', { error: (error as Error).message });
-      await tellUser(deps, job.responseUrl, `Re-enabling IAM user ${job.target.u} failed: ${escapeText((error as Error).message)}`);
-      if (!known) throw error;
+      logger.error('could not report the re-enable in Slack', { error: (error as Error).message });
+      const summary = containmentSummaryText({ userName: result.userName, steps: result.steps, headline });
+      await tellUser(
+        deps,
+        job.responseUrl,
+        `${summary}. The report could not be posted in the thread: ${escapeText((error as Error).message)}`,
+      );
+      throw error;
     }
   },
 };

@@ -252,14 +252,28 @@ describe('Disable User: the deferred job', () => {
     expect(h.slack.callsTo('chat.postMessage')).toEqual([]);
   });
 
-  it('tells the user when the job fails outright', async () => {
-    serveIamUsers(h.iam, [makeUser()]);
+  it('tells the user how it ended when the thread report cannot be posted', async () => {
+    serveIamUsers(h.iam, [makeUser()], { PutUserPolicy: awsError('AccessDenied', 'denied') });
     h.slack.script('chat.postMessage', { kind: 'error', error: 'channel_not_found' });
     await h.click({ actionId: ACTION_IDS.disableUser, userId: 'U0RESPONDER' });
 
     const [outcome] = await h.runDeferredJobs();
 
     expect(outcome).toMatchObject({ ok: false });
-    expect(h.ephemeralReplies().at(-1)).toMatch(/^Disabling IAM user mallory failed: .*channel_not_found.*check the user in IAM/);
+    expect(h.ephemeralReplies().at(-1)).toBe(
+      "IAM user mallory PARTIALLY disabled; failed: Attach deny-all policy (AccessDenied). The report could not be posted in the alert's thread: An API error occurred: channel_not_found",
+    );
+  });
+
+  it('tells the user when the job fails outright', async () => {
+    serveIamUsers(h.iam, [makeUser()], { GetUser: awsError('AccessDenied', 'not authorized to perform: iam:GetUser') });
+    await h.click({ actionId: ACTION_IDS.disableUser, userId: 'U0RESPONDER' });
+
+    await h.runDeferredJobs();
+
+    expect(mutatingCommands(h.iam)).toEqual([]);
+    expect(h.ephemeralReplies().at(-1)).toBe(
+      'IAM user mallory was not disabled: could not look up IAM user mallory: AccessDenied: not authorized to perform: iam:GetUser',
+    );
   });
 });
