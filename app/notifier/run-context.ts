@@ -7,7 +7,7 @@ import type { VersionedStore } from '../state/versioned-store';
 export interface NotifierTuning {
   /** Events by one actor within this many seconds share one parent alert. */
   burstWindowSeconds: number;
-  /** Gap between two messages posted to one channel (Slack allows about one per second). */
+  /** Gap between two messages posted to one channel: Slack allows about one per second; 10% headroom absorbs timer and network jitter. */
   postIntervalMs: number;
   /** How long a flusher waits for more events before posting a thread reply. */
   lingerMs: number;
@@ -21,7 +21,7 @@ export interface NotifierTuning {
 
 export const DEFAULT_TUNING: NotifierTuning = {
   burstWindowSeconds: 300,
-  postIntervalMs: 1_000,
+  postIntervalMs: 1_100,
   lingerMs: 1_500,
   pollMs: 300,
   safetyMarginMs: 3_000,

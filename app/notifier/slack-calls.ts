@@ -22,18 +22,25 @@ export interface SlackCallContext {
 }
 
 /**
- * Runs `call`, waiting on rate limits as long as the deadline allows.
+ * Runs `call`, waiting on rate limits as long as the deadline allows (or, with
+ * `onRateLimited: 'rethrow'`, handing the `WebAPIRateLimitedError` to a caller that paces itself).
  * @throws DeadlineError when waiting would pass the deadline.
  * @throws SlackConfigError on a configuration error (after logging it and counting the metric).
  * @throws SlackDeliveryError when Slack still fails after the client's own retries.
  */
-export async function callSlack<T>(what: string, context: SlackCallContext, call: () => Promise<T>): Promise<T> {
+export async function callSlack<T>(
+  what: string,
+  context: SlackCallContext,
+  call: () => Promise<T>,
+  options: { onRateLimited?: 'wait' | 'rethrow' } = {},
+): Promise<T> {
   for (;;) {
     const left = context.deadline - context.now();
     if (left <= 0) throw new DeadlineError(`no time left to call Slack (${what})`);
     try {
       return await raceDeadline(call(), left, what);
     } catch (error) {
+      if (error instanceof WebAPIRateLimitedError && options.onRateLimited === 'rethrow') throw error;
       if (error instanceof WebAPIRateLimitedError) {
         const waitMs = Math.max(0, error.retryAfter * 1000);
         if (context.now() + waitMs >= context.deadline) {
