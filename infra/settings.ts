@@ -21,6 +21,7 @@ export const SETTING_SOURCES = {
   alertRulesFile: 'ALERT_RULES_FILE',
   alertEmail: 'ALERT_EMAIL',
   createTrail: 'CREATE_TRAIL',
+  existingTrailName: 'EXISTING_TRAIL_NAME',
   trailLogExpirationDays: 'TRAIL_LOG_EXPIRATION_DAYS',
   logRetentionDays: 'LOG_RETENTION_DAYS',
   allowAnyRegion: 'ALLOW_ANY_REGION',
@@ -103,6 +104,8 @@ export const settingsSchema = z.strictObject({
   /** Create a multi-region CloudTrail trail; set false when the account (or organization) already has one. @default true */
   createTrail: flag(true),
   /** Days before the trail's log files are deleted from its bucket. @default 365 */
+  /** With createTrail=false: the account's own trail, reported as the TrailName output so `doctor` checks it logs. */
+  existingTrailName: text,
   trailLogExpirationDays: wholeNumber(365),
   /** Retention of the functions' CloudWatch logs, in days (a value CloudWatch accepts). @default 90 */
   logRetentionDays: wholeNumber(90).refine(

@@ -239,6 +239,8 @@ export class IamAlertsStack extends Stack {
     output('StateTableName', table.tableName, 'DynamoDB table of dedupe and burst state');
     output('EventRuleNames', rules.rules.map((r) => r.name!).join(','), 'EventBridge rules built from the rule catalog');
     if (trail) output('TrailName', `${prefix}-trail`, 'CloudTrail trail created by this stack');
+    else if (settings.existingTrailName)
+      output('TrailName', settings.existingTrailName, 'The existing CloudTrail trail iam-alerts relies on');
     if (settings.alertEmail) {
       output(
         'AlertEmailSubscription',

@@ -423,7 +423,18 @@ describe('trail, region and outputs', () => {
     app.synth();
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::CloudTrail::Trail', 0);
+    t.resourceCountIs('AWS::S3::Bucket', 0);
     expect(Object.keys(t.toJSON().Outputs)).not.toContain('TrailName');
+  });
+
+  it('reports an existing trail by name, so that the doctor can check it logs', () => {
+    const { app, stack } = createIamAlertsApp({
+      context: { ...CDK_JSON_CONTEXT, ...CONTEXT, createTrail: 'false', existingTrailName: 'org-trail', 'aws:cdk:bundling-stacks': [] },
+      outdir: mkdtempSync(join(tmpdir(), 'iam-alerts-cdk-')),
+      stackProps: { projectRoot: PROJECT_ROOT },
+    });
+    app.synth();
+    expect(Template.fromStack(stack).toJSON().Outputs.TrailName.Value).toBe('org-trail');
   });
 });
 
