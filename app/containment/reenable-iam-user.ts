@@ -78,8 +78,11 @@ export async function reenableIamUser(iam: IAMClient, request: ReenableRequest):
     }),
   );
 
+  const changed = steps.some((s) => s.status === 'done' || s.status === 'failed');
   steps.push(
     await runStep('Update the user tags', async () => {
+      // A user iam-alerts never disabled (or already re-enabled) keeps its tags as they are.
+      if (!changed) return { status: 'already', detail: 'nothing to record' };
       // Keep in the record only the keys that still need reactivating (a retry will do them).
       if (remaining.length > 0) {
         await iam.send(new sdk.TagUserCommand({ UserName, Tags: [{ Key: TAGS.deactivatedKeys, Value: remaining.join(' ') }] }));
