@@ -69,6 +69,7 @@ async function buildHttpHandler({ deps, signingSecret }: Runtime): Promise<HttpH
  * The Lambda entry point (two arguments: newer Node runtimes reject callback handlers).
  * Deferred jobs are recognised and run; every other event is an HTTP request whose Slack
  * signature and timestamp are checked first: a bad or stale one gets 401 and nothing else happens.
+ * @throws when a deferred job fails unexpectedly (after telling the user), so Lambda retries it.
  */
 export async function handler(event: unknown, context: Context): Promise<HttpResult | { ok: boolean; error?: string }> {
   // Built on first use and kept for the container's life; a failed build is retried next time.

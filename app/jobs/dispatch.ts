@@ -2,7 +2,7 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { z } from 'zod';
 import type { Logger } from '../logger';
 import type { SlackAppDeps } from '../slack-deps';
-import { DeferJobError } from './errors';
+import { DeferJobError, InvalidJobPayloadError, UnknownJobError } from './errors';
 import { type JobRequest, runJob } from './registry';
 import type { DeferJob } from './types';
 
@@ -75,9 +75,14 @@ export function inProcessDefer(getDeps: () => SlackAppDeps, logger: Logger): Def
 }
 
 /**
- * Runs a job that arrived as a self-invocation. Never throws: a failed job has already told the
- * user, and Lambda's automatic retries of asynchronous invocations would only repeat the message
- * (or, for a malformed payload, fail the same way again).
+ * Runs a job that arrived as a self-invocation.
+ *
+ * A job that cannot run (malformed event, unknown kind, payload failing its schema) is logged and
+ * dropped: retrying could not fix it. Any other failure is rethrown after the job has told the
+ * user, so that Lambda retries the asynchronous invocation (jobs are idempotent) and, when every
+ * retry fails, sends it to the function's dead-letter queue, whose alarm tells the operators.
+ * Refusals (not a responder, protected user) are not failures: the job handles them and returns.
+ * @throws whatever the job threw, for Lambda's retry and dead-letter handling.
  */
 export async function runJobEvent(event: unknown, deps: SlackAppDeps): Promise<{ ok: boolean; error?: string }> {
   const parsed = jobEventSchema.safeParse(event);
@@ -91,7 +96,11 @@ export async function runJobEvent(event: unknown, deps: SlackAppDeps): Promise<{
     deps.logger.info('job finished', { job: kind });
     return { ok: true };
   } catch (error) {
+    if (error instanceof InvalidJobPayloadError || error instanceof UnknownJobError) {
+      deps.logger.error('job dropped', { job: kind, reason: error.message });
+      return { ok: false, error: error.name };
+    }
     deps.logger.error('job failed', { job: kind, error });
-    return { ok: false, error: (error as Error).name };
+    throw error;
   }
 }

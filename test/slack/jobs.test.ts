@@ -49,6 +49,19 @@ describe('Slack handler: deferred jobs', () => {
     expect(h.slack.calls).toEqual([]);
   });
 
+  it('rethrows an unexpected failure after telling the user, so Lambda retries it and then dead-letters it', async () => {
+    const user = makeUser();
+    serveIamUsers(h.iam, [user]);
+    h.slack.script('chat.postMessage', { kind: 'error', error: 'channel_not_found' });
+
+    await expect(handler(disableJob(), lambdaContext)).rejects.toThrow(/channel_not_found/);
+    expect(h.ephemeralReplies()).toEqual([expect.stringMatching(/^IAM user mallory disabled\. The report could not be posted/)]);
+
+    // Lambda's retry finds the work done and reports it.
+    expect(await handler(disableJob(), lambdaContext)).toEqual({ ok: true });
+    expect(JSON.stringify(h.slack.callsTo('chat.postMessage').at(-1)!.body)).toContain('Delete console password (already so)');
+  });
+
   it('re-checks protected names in the job even if the listener was bypassed', async () => {
     serveIamUsers(h.iam, [makeUser({ userName: 'break-glass-ops' })]);
 

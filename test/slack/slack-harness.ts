@@ -211,7 +211,9 @@ export async function startHarness(env: Record<string, string | undefined> = {})
       const jobs = harness.deferredJobs().slice(ran);
       ran += jobs.length;
       const results: HandlerResult[] = [];
-      for (const job of jobs) results.push(await handler(job, lambdaContext));
+      // A job that throws is what Lambda would retry; the harness records it as the error.
+      for (const job of jobs)
+        results.push(await handler(job, lambdaContext).catch((error: Error) => ({ ok: false, error: `threw ${error.name}` })));
       return results;
     },
     ephemeralReplies: () =>
