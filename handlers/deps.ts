@@ -5,6 +5,7 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { loadCatalog } from '../app/catalog/catalog-config';
 import { type Config, ConfigError } from '../app/config';
+import { createHistoryCloudTrailClient } from '../app/history/cloudtrail-client';
 import { inProcessDefer, lambdaDefer } from '../app/jobs/dispatch';
 import type { DeferJob } from '../app/jobs/types';
 import type { Logger } from '../app/logger';
@@ -100,7 +101,7 @@ export async function makeSlackAppDeps(config: Config, logger: Logger, options: 
   const cloudtrail = (region: string): Promise<CloudTrailClient> => {
     let client = cloudtrailClients.get(region);
     if (!client) {
-      client = import('@aws-sdk/client-cloudtrail').then(({ CloudTrailClient }) => new CloudTrailClient({ region }));
+      client = createHistoryCloudTrailClient(region);
       cloudtrailClients.set(region, client);
     }
     return client;
