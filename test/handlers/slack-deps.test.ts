@@ -10,7 +10,7 @@ describe('makeSlackAppDeps', () => {
     const client = await deps.cloudtrail('eu-west-1');
 
     expect(await client.config.maxAttempts()).toBe(6);
-    expect(await client.config.retryMode()).toBe('adaptive');
+    expect(client.config.retryMode).toBe('adaptive');
     expect(await client.config.region()).toBe('eu-west-1');
     expect(await deps.cloudtrail('eu-west-1')).toBe(client);
   });
