@@ -85,7 +85,7 @@ export async function runCli(argv: string[] = process.argv.slice(2)): Promise<vo
     controller.abort();
   });
   process.on('SIGTERM', () => controller.abort());
-  process.exitCode = await main(argv, {
+  const code = await main(argv, {
     stdout: process.stdout,
     stderr: process.stderr,
     stdin: process.stdin,
@@ -93,6 +93,10 @@ export async function runCli(argv: string[] = process.argv.slice(2)): Promise<vo
     cwd: process.cwd(),
     signal: controller.signal,
   });
+  process.exitCode = code;
+  // Let pending output and goodbyes (Socket Mode's close handshake) finish, but do not let a
+  // straggling timer or socket keep a finished command alive. unref: this timer holds nothing open.
+  setTimeout(() => process.exit(code), 3_000).unref();
 }
 
 if (require.main === module) {
