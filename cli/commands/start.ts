@@ -44,7 +44,7 @@ export const startCommand: CliCommand = {
     io.stdout.write(`iam-alerts: ${samples.length} sample events from ${SAMPLES_DIR}, rendered as Slack would show them.\n\n`);
     writePrepared(prepared, io, { json: false, builderLink: values['no-link'] !== true, all: true });
     io.stdout.write(
-      '\nTo go live: put SLACK_BOT_TOKEN, SLACK_APP_TOKEN and SLACK_CHANNEL_ID in .env (see README "Local mode") and run npm start again.\n',
+      '\nTo go live: put SLACK_BOT_TOKEN, SLACK_APP_TOKEN and SLACK_CHANNEL_ID in .env (README: "Run it locally") and run npm start again.\n',
     );
     return EXIT.ok;
   },
