@@ -16,6 +16,9 @@ import { sleep } from './slack-calls';
  * Slack (or fails, to be retried), so an event is never acknowledged while it sits in the store.
  */
 
+/** Events one parent gathers before a new parent starts (bounds the burst item's size). */
+export const MAX_EVENTS_PER_BURST = 300;
+
 interface PendingLine {
   e: string;
   line: string;
@@ -59,7 +62,6 @@ export async function deliverInBurst(
   const actor = burstActor(view);
   const windowSeconds = context.tuning.burstWindowSeconds;
   const bucket = Math.floor(nowSeconds(context) / windowSeconds);
-  const burstKey = `burst#${channel}#${actor.key}#${bucket}`;
   const options = {
     nowSeconds: () => nowSeconds(context),
     // Kept a day past the window, long enough for the last stragglers and for retries.
@@ -67,16 +69,29 @@ export async function deliverInBurst(
   };
   const line = burstLine(view);
 
-  const role = await updateWithRetry<BurstRecord, 'parent' | 'member'>(context.store, burstKey, options, (current) => {
-    if (!current) {
-      return { next: { opener: eventId, actor: actor.label, total: 1, pending: [], seen: [eventId], posted: 0 }, result: 'parent' };
-    }
-    if (current.seen.includes(eventId)) return { result: current.opener === eventId ? 'parent' : 'member' };
-    return {
-      next: { ...current, total: current.total + 1, pending: [...current.pending, { e: eventId, line }], seen: [...current.seen, eventId] },
-      result: 'member',
-    };
-  });
+  // A full burst (MAX_EVENTS_PER_BURST) continues under a new parent, keeping every item far below
+  // DynamoDB's 400 KB item limit however big the apply.
+  let burstKey = '';
+  let role: 'parent' | 'member' | 'full' = 'full';
+  for (let generation = 0; role === 'full'; generation++) {
+    burstKey = `burst#${channel}#${actor.key}#${bucket}#${generation}`;
+    role = await updateWithRetry<BurstRecord, 'parent' | 'member' | 'full'>(context.store, burstKey, options, (current) => {
+      if (!current) {
+        return { next: { opener: eventId, actor: actor.label, total: 1, pending: [], seen: [eventId], posted: 0 }, result: 'parent' };
+      }
+      if (current.seen.includes(eventId)) return { result: current.opener === eventId ? 'parent' : 'member' };
+      if (current.total >= MAX_EVENTS_PER_BURST) return { result: 'full' };
+      return {
+        next: {
+          ...current,
+          total: current.total + 1,
+          pending: [...current.pending, { e: eventId, line }],
+          seen: [...current.seen, eventId],
+        },
+        result: 'member',
+      };
+    });
+  }
 
   if (role === 'parent') {
     const existing = (await context.store.get<BurstRecord>(burstKey, nowSeconds(context))).value?.parent;

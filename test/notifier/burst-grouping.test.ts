@@ -1,3 +1,4 @@
+import { MAX_EVENTS_PER_BURST } from '../../app/notifier/burst-grouping';
 import { processNotifierInput } from '../../app/notifier/notify';
 import { MemoryStore } from '../../app/state/memory-store';
 import { burstWorkload, createUserEvent, installSlackLedger, type SlackLedger, snsDelivery } from '../../bench/burst-workload';
@@ -63,6 +64,18 @@ describe('burst grouping', () => {
     const reply = ledger.accepted.find((m) => m.threadTs);
     expect(reply?.json).toContain('&lt;!channel&gt; &amp; co');
     expect(reply?.json).not.toContain('<!channel>');
+  });
+
+  it(`continues under a second parent after ${MAX_EVENTS_PER_BURST} events, losing and doubling none`, async () => {
+    const store = new MemoryStore();
+    const work = burstWorkload(MAX_EVENTS_PER_BURST + 20, { actors: 1, criticalEvery: 0, prefix: 'huge' });
+
+    for (let i = 0; i < work.deliveries.length; i += 40) {
+      await Promise.all(work.deliveries.slice(i, i + 40).map((d) => processNotifierInput(d, container(slack.apiUrl, { store }))));
+    }
+
+    expect(ledger.topLevel()).toHaveLength(2);
+    expect([...ledger.deliveries(work.eventIds).values()].every((n) => n === 1)).toBe(true);
   });
 
   it('starts a new parent when the window has passed', async () => {
