@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IAMClient } from '@aws-sdk/client-iam';
@@ -10,6 +9,7 @@ import { ACTION_IDS } from '../../blocks/ids';
 import { renderAlert } from '../../blocks/render-alert';
 import { handler, resetSlackHandlerForTests } from '../../handlers/slack';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
+import { interactionBody, type SignedRequestOptions, signedFunctionUrlEvent, slackSignature } from '../support/slack-requests';
 
 /**
  * Drives the real `handlers/slack.ts` handler as Lambda would: Function URL events (payload 2.0)
@@ -30,54 +30,13 @@ export const lambdaContext = {
   getRemainingTimeInMillis: () => 30_000,
 } as unknown as Context;
 
-/** Slack's signature: `v0=` + hex HMAC-SHA256 of `v0:{timestamp}:{body}`. */
-export function slackSignature(secret: string, timestamp: number | string, body: string): string {
-  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
-}
+export { interactionBody, slackSignature };
 
-export interface SignOptions {
-  secret?: string;
-  timestamp?: number;
-  signature?: string;
-  contentType?: string;
-  base64?: boolean;
-}
+export type SignOptions = Partial<SignedRequestOptions>;
 
-/** A Lambda Function URL event (payload format 2.0) carrying a signed Slack request. */
+/** A Lambda Function URL event carrying a Slack request signed with the test secret (unless told otherwise). */
 export function functionUrlEvent(body: string, options: SignOptions = {}): Record<string, unknown> {
-  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-  const signature = options.signature ?? slackSignature(options.secret ?? SIGNING_SECRET, timestamp, body);
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: '/',
-    rawQueryString: '',
-    headers: {
-      'content-type': options.contentType ?? 'application/x-www-form-urlencoded',
-      host: 'abcdefghijklmnop.lambda-url.us-east-1.on.aws',
-      'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
-      'x-slack-request-timestamp': String(timestamp),
-      'x-slack-signature': signature,
-    },
-    requestContext: {
-      accountId: 'anonymous',
-      apiId: 'abcdefghijklmnop',
-      domainName: 'abcdefghijklmnop.lambda-url.us-east-1.on.aws',
-      http: { method: 'POST', path: '/', protocol: 'HTTP/1.1', sourceIp: '3.92.1.1', userAgent: 'Slackbot 1.0' },
-      requestId: 'f5d0a2b8-0000-4000-8000-000000000001',
-      routeKey: '$default',
-      stage: '$default',
-      time: '01/May/2024:10:00:00 +0000',
-      timeEpoch: Date.now(),
-    },
-    body: options.base64 ? Buffer.from(body, 'utf8').toString('base64') : body,
-    isBase64Encoded: options.base64 ?? false,
-  };
-}
-
-/** The form body Slack posts for interactions: `payload=<url-encoded JSON>`. */
-export function interactionBody(payload: unknown): string {
-  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  return signedFunctionUrlEvent(body, { ...options, secret: options.secret ?? SIGNING_SECRET });
 }
 
 /** An alert with Acknowledge and Disable User buttons, as the notifier renders it. */

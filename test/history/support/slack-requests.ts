@@ -1,7 +1,7 @@
-import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CORPUS_DIR } from '../../support/corpus';
+import { signedFunctionUrlEvent } from '../../support/slack-requests';
 
 /**
  * Slack requests as Slack sends them: bodies built from the real payloads in
@@ -9,32 +9,15 @@ import { CORPUS_DIR } from '../../support/corpus';
  * (`v0=` + hex HMAC-SHA256 of `v0:{timestamp}:{raw body}`), wrapped as a Lambda Function URL event.
  */
 
-export function slackSignature(signingSecret: string, timestamp: number, rawBody: string): string {
-  return `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${rawBody}`).digest('hex')}`;
-}
+export { slackSignature } from '../../support/slack-requests';
 
-/** A Function URL (payload v2) event carrying a signed Slack request. */
+/** A Function URL (payload v2) event carrying a Slack request signed with `signingSecret`. */
 export function signedLambdaEvent(
   rawBody: string,
   signingSecret: string,
   options: { timestamp?: number; signature?: string } = {},
 ): Record<string, unknown> {
-  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: '/',
-    rawQueryString: '',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': String(timestamp),
-      'x-slack-signature': options.signature ?? slackSignature(signingSecret, timestamp, rawBody),
-      'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
-    },
-    requestContext: { http: { method: 'POST', path: '/' } },
-    body: rawBody,
-    isBase64Encoded: false,
-  };
+  return signedFunctionUrlEvent(rawBody, { ...options, secret: signingSecret });
 }
 
 /** The bolt-js AwsLambdaReceiver slash command body, as `/iam-events <text>` answered at `responseUrl`. */
