@@ -45,6 +45,16 @@ const EMOJI: Record<string, string> = {
   warning: '⚠',
   rotating_light: '(!)',
   white_check_mark: '✔',
+  heavy_check_mark: '✔',
+  x: '✘',
+  grey_question: '?',
+  ballot_box_with_check: '☑',
+  lock: '🔒',
+  unlock: '🔓',
+  hourglass: '⌛',
+  information_source: 'ℹ',
+  mag: '🔍',
+  snail: '🐌',
 };
 
 /** Formats one prepared item for the terminal: several lines, ending with a newline. */
