@@ -1,7 +1,7 @@
 import { type CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { type CloudTrailClient, GetTrailStatusCommand, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { DescribeRuleCommand, type EventBridgeClient, TestEventPatternCommand } from '@aws-sdk/client-eventbridge';
-import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, GetFunctionUrlConfigCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, type SNSClient, type Subscription } from '@aws-sdk/client-sns';
 import type { WebClient } from '@slack/web-api';
@@ -140,6 +140,42 @@ export async function readNotifierChannels(
       result: fail(name, `cannot read ${functionName}: ${errorText(error).message}`, awsFix(error, 'lambda:GetFunctionConfiguration')),
       channels: [],
     };
+  }
+}
+
+/**
+ * Slack can reach the Slack handler: its Function URL exists, needs no AWS signature (Slack cannot
+ * sign with SigV4; the handler verifies Slack's own signature instead), and is the stack's
+ * SlackRequestUrl, which the Slack app's manifest must carry.
+ */
+export async function checkFunctionUrl(lambda: LambdaClient, functionName: string, requestUrl?: string): Promise<CheckResult> {
+  const name = 'Slack request URL';
+  try {
+    const config = await lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: functionName }));
+    if (config.AuthType !== 'NONE') {
+      return fail(
+        name,
+        `${functionName}'s Function URL requires ${config.AuthType} auth: Slack's requests are refused`,
+        'redeploy the stack (npx cdk deploy): the URL must allow unsigned requests, which the handler authenticates with the Slack signing secret',
+      );
+    }
+    if (requestUrl && config.FunctionUrl && config.FunctionUrl !== requestUrl) {
+      return fail(
+        name,
+        `the Function URL ${config.FunctionUrl} is not the stack's SlackRequestUrl ${requestUrl}`,
+        'redeploy the stack: npx cdk deploy',
+      );
+    }
+    return pass(name, `${config.FunctionUrl ?? requestUrl} (put it in the Slack app: npm run manifest, then update the app's manifest)`);
+  } catch (error) {
+    if (errorText(error).code === 'ResourceNotFoundException') {
+      return fail(
+        name,
+        `${functionName} has no Function URL: Slack cannot deliver button clicks or /iam-events`,
+        'redeploy the stack: npx cdk deploy',
+      );
+    }
+    return fail(name, `cannot read it: ${errorText(error).message}`, awsFix(error, 'lambda:GetFunctionUrlConfig'));
   }
 }
 

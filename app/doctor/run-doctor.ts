@@ -14,6 +14,7 @@ import { fileStateStore } from '../local/state-file';
 import { type CheckResult, fail, pass, skip } from './check';
 import {
   checkBotInChannel,
+  checkFunctionUrl,
   checkLookupEvents,
   checkRule,
   checkSlackSecret,
@@ -88,6 +89,7 @@ export async function runDeployedChecks(stackName: string, clients: DoctorClient
   } else {
     report(skip('Slack bot token valid', 'needs the Slack secret filled in'));
   }
+  if (outputs.SlackFunctionName) report(await checkFunctionUrl(clients.lambda, outputs.SlackFunctionName, outputs.SlackRequestUrl));
 
   // CloudTrail → EventBridge.
   if (outputs.TrailName) {

@@ -1,12 +1,13 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudTrailClient, GetTrailStatusCommand, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { DescribeRuleCommand, EventBridgeClient, TestEventPatternCommand } from '@aws-sdk/client-eventbridge';
-import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, GetFunctionUrlConfigCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   checkBotInChannel,
+  checkFunctionUrl,
   checkLookupEvents,
   checkRule,
   checkSlackSecret,
@@ -119,6 +120,22 @@ describe('readNotifierChannels', () => {
     lambda.on(GetFunctionConfigurationCommand).resolves({ Environment: { Variables: {} } });
     const { result } = await readNotifierChannels(new LambdaClient({}), 'notifier');
     expect(result.fix).toContain('slackChannelId');
+  });
+});
+
+describe('checkFunctionUrl', () => {
+  const url = 'https://abc.lambda-url.us-east-1.on.aws/';
+
+  it('passes for an unsigned Function URL equal to the stack output', async () => {
+    lambda.on(GetFunctionUrlConfigCommand).resolves({ FunctionUrl: url, AuthType: 'NONE' });
+    expect((await checkFunctionUrl(new LambdaClient({}), 'IamAlerts-Slack', url)).ok).toBe(true);
+  });
+
+  it('fails when the URL needs IAM auth (Slack cannot sign), or is missing', async () => {
+    lambda.on(GetFunctionUrlConfigCommand).resolves({ FunctionUrl: url, AuthType: 'AWS_IAM' });
+    expect((await checkFunctionUrl(new LambdaClient({}), 'IamAlerts-Slack', url)).detail).toContain("Slack's requests are refused");
+    lambda.on(GetFunctionUrlConfigCommand).rejects(awsError('ResourceNotFoundException', 'The resource you requested does not exist.'));
+    expect((await checkFunctionUrl(new LambdaClient({}), 'IamAlerts-Slack', url)).detail).toContain('has no Function URL');
   });
 });
 

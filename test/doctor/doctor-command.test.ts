@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudTrailClient, GetTrailStatusCommand, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { DescribeRuleCommand, EventBridgeClient, TestEventPatternCommand } from '@aws-sdk/client-eventbridge';
-import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, GetFunctionUrlConfigCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -32,6 +32,7 @@ function healthyDeployment(): void {
     .on(GetSecretValueCommand)
     .resolves({ SecretString: JSON.stringify({ SLACK_BOT_TOKEN: 'xoxb-deployed', SLACK_SIGNING_SECRET: 's' }) });
   lambda.on(GetFunctionConfigurationCommand).resolves({ Environment: { Variables: { SLACK_CHANNEL_ID: 'C0ALERTS' } } });
+  lambda.on(GetFunctionUrlConfigCommand).resolves({ FunctionUrl: 'https://abc.lambda-url.us-east-1.on.aws/', AuthType: 'NONE' });
   cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
   eventbridge.on(DescribeRuleCommand).callsFake((input) => ({
     Name: input.Name,
@@ -80,6 +81,7 @@ describe('iam-alerts doctor', () => {
       expect(io.out()).toContain('PASS Slack secret filled in');
       expect(io.out()).toContain('PASS Slack bot token valid');
       expect(io.out()).toContain('PASS Bot in channel C0ALERTS: member of #alerts');
+      expect(io.out()).toContain('PASS Slack request URL: https://abc.lambda-url.us-east-1.on.aws/');
       expect(io.out()).toContain('PASS Trail iam-alerts-trail logging');
       expect(io.out()).toContain(
         'PASS EventBridge rule IamAlerts-api-calls-iam: enabled; matches sample 02-create-access-key.json (CreateAccessKey)',
