@@ -76,6 +76,7 @@ export function createPoller(deps: PollerDeps, options: PollerOptions = {}): Pol
     const events = await deps.fetchWindow(start, end, signal);
     const result: PollResult = { start, end, fetched: events.length, duplicates: 0, posted: 0, ignored: 0 };
     for (const event of events) {
+      // Stopped (Ctrl-C): the window may have been read only in part, so it must not be marked done.
       if (signal?.aborted) return result;
       if (state.seen.has(event.id)) {
         result.duplicates++;
@@ -90,6 +91,7 @@ export function createPoller(deps: PollerDeps, options: PollerOptions = {}): Pol
       state.seen.set(event.id, event.time > 0 ? event.time : end.getTime());
       deps.store.save(state);
     }
+    if (signal?.aborted) return result;
     state.polledUntil = end;
     state.seen = pruneSeen(state.seen, start.getTime());
     deps.store.save(state);

@@ -188,6 +188,25 @@ describe('local poller', () => {
     expect(slack.callsTo('chat.postMessage')).toHaveLength(260);
   });
 
+  it('does not mark a window done when stopped while reading it', async () => {
+    history.push(createUser('ev-1', time.now() - 60_000, 'alice'));
+    const controller = new AbortController();
+    const poller = await makePoller(['us-east-1'], {
+      fetchWindow: async () => {
+        controller.abort();
+        return [];
+      },
+    });
+
+    await poller.pollOnce(controller.signal);
+
+    expect(existsSync(statePath)).toBe(false);
+    time.advance(60_000);
+    const next = await (await makePoller()).pollOnce();
+    expect(next.start.toISOString()).toBe('2026-11-22T05:46:00.000Z');
+    expect(postedUsers()).toEqual(['alice']);
+  });
+
   it('writes the state file atomically, leaving no temporary file behind', async () => {
     history.push(createUser('ev-1', time.now() - 60_000));
     await (await makePoller()).pollOnce();
