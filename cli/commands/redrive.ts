@@ -17,7 +17,9 @@ being posted again.
 
 By default the queues and the notifier function are found in the deployed stack (CloudFormation
 DescribeStackResources) and each message is replayed by invoking the notifier Lambda, which has
-the Slack secret and the dedupe table. AWS credentials come from the default chain.
+the Slack secret and the dedupe table. AWS credentials come from the default chain and need
+cloudformation:DescribeStackResources, sqs:ReceiveMessage and sqs:DeleteMessage on the queues,
+and lambda:InvokeFunction on the notifier (or, with --local, dynamodb:GetItem/PutItem on the table).
 
 Options:
   --stack <name>       the deployed stack (default: IamAlerts)
