@@ -53,7 +53,9 @@ export async function makeNotifierDeps(
     makeSlackCredentials(config, readSecret),
     makeStateStore(config, logger, options.localState),
   ]);
-  const slack = createSlackClient(credentials.botToken, { apiUrl: config.slack.apiUrl, rejectRateLimitedCalls: true });
+  // A 5 s request timeout (Slack answers in well under a second): a post still in flight when the
+  // invocation gives up could land after its retry has posted again, so keep that window short.
+  const slack = createSlackClient(credentials.botToken, { apiUrl: config.slack.apiUrl, rejectRateLimitedCalls: true, timeoutMs: 5_000 });
   return {
     slack,
     catalog,
