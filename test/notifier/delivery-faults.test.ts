@@ -167,6 +167,32 @@ describe('notifier delivery under faults', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
   });
 
+  it('fails a grouped event still waiting for its parent at the deadline; its retry lands it in the thread once', async () => {
+    // The parent's post hangs past the member's deadline (Slack slow), then succeeds on the client's retry.
+    slack.script('chat.postMessage', { kind: 'hang', ms: 400 });
+    const parent = processNotifierInput(
+      snsDelivery(createUserEvent('slow-parent', 'ci', 'u1')),
+      container(slack.apiUrl, { timeoutMs: 250 }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const member = snsDelivery(createUserEvent('late-member', 'ci', 'u2'));
+
+    await expect(processNotifierInput(member, container(slack.apiUrl), { deadline: Date.now() + 150 })).rejects.toBeInstanceOf(
+      DeadlineError,
+    );
+    await parent;
+    const retry = await deliverWithRetries(member, () => container(slack.apiUrl));
+
+    expect(retry).toEqual([expect.objectContaining({ status: 'grouped', eventId: 'late-member' })]);
+    expect(ledger.deliveries(['slow-parent', 'late-member'])).toEqual(
+      new Map([
+        ['slow-parent', 1],
+        ['late-member', 1],
+      ]),
+    );
+    expect(ledger.topLevel()).toHaveLength(1);
+  });
+
   it('turns poison input into one fallback alert, however often it is redelivered', async () => {
     const poison = { Records: [{ EventSource: 'aws:sns', Sns: { Message: '{"not": "cloudtrail"' } }] };
 
