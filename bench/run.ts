@@ -20,7 +20,7 @@ const SETTINGS = {
   throughput: { events: 3_000, concurrency: 8 },
   coldStart: { runs: 25 },
   burst: { events: 500, actors: 4, criticalEvery: 50, timeoutMs: 30_000, retryDelayMs: 5_000 },
-  slackAck: { samples: 50, awsLatencyMs: 2_500 },
+  slackAck: { samples: 50, awsLatencyMs: 2_500, invokeLatencyMs: 30 },
 };
 
 async function main(): Promise<void> {
@@ -122,29 +122,34 @@ About a third of the notifier bundle is zod (every schema of the project uses th
 then the AWS SDK core and DynamoDB client; the deferred work (building the Slack client, the
 DynamoDB client, the logger) runs in the first invocation instead of the init phase.
 
-## 3. Slack ack latency while AWS answers after ${r.ack.length ? (SETTINGS.slackAck.awsLatencyMs / 1000).toFixed(1) : '?'} s
+## 3. Slack ack latency while AWS answers after ${(SETTINGS.slackAck.awsLatencyMs / 1000).toFixed(1)} s
 
 Command: \`npm run bench\` (alone: \`npm run bench -- slack-ack\`). Source: \`bench/slack-ack.ts\`.
 
 The real \`handlers/slack.ts\` gets Function URL events signed as Slack signs them (after one
-warm-up request that builds the Bolt app); every AWS call it could make (Lambda Invoke for its
-self-invocation, IAM, CloudTrail) answers after ${SETTINGS.slackAck.awsLatencyMs} ms. The latency is the time until the handler
-returns its HTTP response: what Slack's 3-second deadline applies to. Goal: p99 under 300 ms.
+warm-up request that builds the Bolt app). The latency is the time until the handler returns its
+HTTP response: what Slack's 3-second deadline applies to. Goal: p99 under 300 ms, independent of AWS.
 
-| request | samples | p50 | p99 | max | responses | goal |
-|---|---:|---:|---:|---:|---|---|
-${r.ack.map((a) => `| ${a.request} | ${a.samples} | ${ms(a.p50Ms)} ms | ${ms(a.p99Ms)} ms | ${ms(a.maxMs)} ms | ${a.statusCodes} | ${verdict(a.p99Ms < 300)} |`).join('\n')}
-${
-  r.ack.some((a) => a.p99Ms >= 300)
-    ? `
-Where the goal is not met, the ack waits for AWS: those listeners ack, then hand the slow work to
-the asynchronous self-invocation, and that \`lambda:Invoke\` (\`InvocationType: Event\`,
-\`app/jobs/dispatch.ts\`) is awaited before the listener returns; \`AwsLambdaReceiver\` sends the
-HTTP response only once every listener has returned. An Invoke normally answers in tens of
-milliseconds, but this benchmark makes AWS slow on purpose, and the ack then takes as long as AWS.
-`
-    : ''
-}
+- *IAM and CloudTrail slow*: IAM and CloudTrail answer after ${SETTINGS.slackAck.awsLatencyMs} ms; the self-invocation that
+  hands the work off (Lambda \`Invoke\`, \`InvocationType: Event\`) answers after ${SETTINGS.slackAck.invokeLatencyMs} ms.
+- *IAM and CloudTrail fast*: the same, with IAM and CloudTrail answering at once. Equal figures in
+  the two rows show the ack does not depend on IAM or CloudTrail.
+- *Lambda Invoke slow too*: the self-invocation itself takes ${SETTINGS.slackAck.awsLatencyMs} ms, from a real slow HTTP
+  endpoint on loopback, so the client's own timeout is what bounds it.
+
+| scenario | request | samples | p50 | p99 | max | responses | goal |
+|---|---|---:|---:|---:|---:|---|---|
+${r.ack.map((a) => `| ${a.scenario} | ${a.request} | ${a.samples} | ${ms(a.p50Ms)} ms | ${ms(a.p99Ms)} ms | ${ms(a.maxMs)} ms | ${a.statusCodes} | ${verdict(a.p99Ms < 300)} |`).join('\n')}
+
+No listener awaits IAM or CloudTrail: they ack, then hand the work to an asynchronous
+self-invocation. That one hand-off *is* awaited before the HTTP response, on purpose: a Lambda
+that returned first could be frozen with the job unsent, and a click would be lost. It is bounded
+(\`SELF_INVOKE_CLIENT_CONFIG\` in \`app/jobs/dispatch.ts\`: one attempt, 2.2 s), so even when
+Lambda's own API is as slow as the last scenario the answer stays inside Slack's 3 s and the user is
+told the work may not have started (the jobs are idempotent, so clicking again is safe). The goal
+holds whenever the hand-off answers in its usual tens of milliseconds; it cannot hold when the
+hand-off itself takes 2.5 s, which the last rows show rather than hide.
+
 ## 4. A burst of ${b.events} events at one message per second per channel
 
 Command: \`npm run bench\` (alone: \`npm run bench -- burst\`). Source: \`bench/burst.ts\`,

@@ -6,7 +6,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { loadCatalog } from '../app/catalog/catalog-config';
 import { type Config, ConfigError } from '../app/config';
 import { createHistoryCloudTrailClient } from '../app/history/cloudtrail-client';
-import { inProcessDefer, lambdaDefer } from '../app/jobs/dispatch';
+import { inProcessDefer, lambdaDefer, SELF_INVOKE_CLIENT_CONFIG } from '../app/jobs/dispatch';
 import type { DeferJob } from '../app/jobs/types';
 import type { Logger } from '../app/logger';
 import { createNotifierMetrics } from '../app/notifier/metrics';
@@ -110,7 +110,7 @@ export async function makeSlackAppDeps(config: Config, logger: Logger, options: 
   };
   const lambda = once(async (): Promise<LambdaClient> => {
     const { LambdaClient } = await import('@aws-sdk/client-lambda');
-    return new LambdaClient({});
+    return new LambdaClient({ ...SELF_INVOKE_CLIENT_CONFIG });
   });
 
   const mode = options.defer ?? (config.functionName ? 'lambda' : 'in-process');

@@ -27,6 +27,19 @@ export function toJobEvent(kind: string, payload: unknown): JobEvent {
 }
 
 /**
+ * SDK settings for the self-invocation. The listener awaits this one call before Slack gets its
+ * answer (returning earlier could freeze the container with the job unsent), so it is bounded:
+ * one attempt, at most 2.2 s, which keeps the answer inside Slack's 3-second deadline even when
+ * Lambda is slow. An async Invoke normally answers in tens of milliseconds. When the bound is hit
+ * the user is told the work may not have started; the jobs are idempotent, so a second click is safe.
+ */
+export const SELF_INVOKE_CLIENT_CONFIG = {
+  maxAttempts: 1,
+  // Without throwOnRequestTimeout, Smithy's handler only logs a warning when requestTimeout passes.
+  requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_200, throwOnRequestTimeout: true },
+} as const;
+
+/**
  * Defers jobs by invoking this same Lambda function asynchronously (`InvocationType: Event`): the
  * call returns as soon as Lambda has queued the event (tens of milliseconds), so the listener that
  * acked Slack still answers within Slack's 3-second deadline.
@@ -46,7 +59,11 @@ export function lambdaDefer(functionName: string, lambda: () => Promise<LambdaCl
       );
       logger.info('deferred job', { job: kind, statusCode: result.StatusCode });
     } catch (error) {
-      throw new DeferJobError(`could not start the "${kind}" job: ${(error as Error).message}`, { cause: error });
+      // A timed-out Invoke may still have been queued: say so, rather than claim nothing happened.
+      throw new DeferJobError(
+        `could not confirm that the "${kind}" job started (${(error as Error).message}); it may still run, and trying again is safe`,
+        { cause: error },
+      );
     }
   };
 }
