@@ -1,7 +1,7 @@
 import type { AlertView } from '../../blocks/alert-view';
 import type { RenderedMessage } from '../../blocks/render-alert';
+import { burstLine, MAX_EVENTS_PER_REPLY, renderBurstParent, renderBurstReply } from '../../blocks/render-burst';
 import { updateWithRetry, type VersionedStore } from '../state/versioned-store';
-import { burstLine, MAX_EVENTS_PER_REPLY, renderBurstParent, renderBurstReply } from './burst-blocks';
 import { DeadlineError, StateInconsistentError } from './errors';
 import { type Posted, postMessage, updateMessage } from './post';
 import { leaseUntil, nowSeconds, type RunContext } from './run-context';

@@ -1,13 +1,13 @@
 import type { ContextBlock, KnownBlock } from '@slack/types';
-import type { AlertView } from '../../blocks/alert-view';
-import { SLACK_LIMITS } from '../../blocks/limits';
-import { escapeText, inlineCode, safeText, truncate } from '../../blocks/mrkdwn';
-import { alertHeadline, type RenderedMessage, SEVERITY_EMOJI } from '../../blocks/render-alert';
+import type { AlertView } from './alert-view';
+import { SLACK_LIMITS } from './limits';
+import { escapeText, inlineCode, safeText, truncate } from './mrkdwn';
+import { alertHeadline, type RenderedMessage, SEVERITY_EMOJI } from './render-alert';
 
 /**
  * Block Kit for burst grouping: one line per grouped event in the parent's thread, and the running
- * count appended to the parent. Pure, like the renderers in `blocks/` (these live here because
- * only the notifier's grouping uses them).
+ * count appended to the parent. Pure: the notifier's grouping (`app/notifier/burst-grouping.ts`)
+ * decides what to show.
  */
 
 /** The most events one thread reply lists: keeps every reply far inside Slack's block limit. */

@@ -1,4 +1,4 @@
-import { MAX_EVENTS_PER_REPLY, renderBurstParent, renderBurstReply } from '../../app/notifier/burst-blocks';
+import { MAX_EVENTS_PER_REPLY, renderBurstParent, renderBurstReply } from '../../blocks/render-burst';
 import { blockKitViolations } from '../support/block-kit-limits';
 
 describe('burst blocks', () => {
