@@ -12,16 +12,22 @@ const user = (param = 'userName'): TargetSpec => ({ kind: 'user', param });
 const role: TargetSpec = { kind: 'role', param: 'roleName' };
 const group: TargetSpec = { kind: 'group', param: 'groupName' };
 
-function iam(
-  id: string,
-  eventName: string,
-  title: string,
-  severity: AlertRule['severity'],
-  why: string,
-  extra: Partial<Pick<AlertRule, 'target' | 'escalations' | 'deletesTarget'>> = {},
-): AlertRule {
-  return { id, title, severity, why, match: { kind: 'api-call', eventSource: IAM, eventNames: [eventName] }, ...extra };
-}
+const trail: TargetSpec = { kind: 'trail', param: 'name' };
+
+/** A rule on one API call of `eventSource`: the common case, kept to one line of data each. */
+const apiCall =
+  (eventSource: string) =>
+  (
+    id: string,
+    eventName: string,
+    title: string,
+    severity: AlertRule['severity'],
+    why: string,
+    extra: Partial<Pick<AlertRule, 'target' | 'escalations' | 'deletesTarget'>> = {},
+  ): AlertRule => ({ id, title, severity, why, match: { kind: 'api-call', eventSource, eventNames: [eventName] }, ...extra });
+
+const iam = apiCall(IAM);
+const cloudtrail = apiCall('cloudtrail.amazonaws.com');
 
 export const OFFENSIVE_USER_AGENTS = ['TruffleHog', 'Pacu', 'S3 Browser', 'kali', 'parrot'] as const;
 
@@ -326,30 +332,30 @@ export const DEFAULT_RULES: readonly AlertRule[] = [
     }),
   ),
   // CloudTrail tampering
-  {
-    id: 'cloudtrail-stop-logging',
-    title: 'CloudTrail logging stopped',
-    severity: 'critical',
-    why: 'Attackers stop logging first; nothing after this is recorded.',
-    match: { kind: 'api-call', eventSource: 'cloudtrail.amazonaws.com', eventNames: ['StopLogging'] },
-    target: { kind: 'trail', param: 'name' },
-  },
-  {
-    id: 'cloudtrail-delete-trail',
-    title: 'CloudTrail trail deleted',
-    severity: 'critical',
-    why: 'Deleting the trail removes the audit log for every region it covered.',
-    match: { kind: 'api-call', eventSource: 'cloudtrail.amazonaws.com', eventNames: ['DeleteTrail'] },
-    target: { kind: 'trail', param: 'name' },
-  },
-  {
-    id: 'cloudtrail-update-trail',
-    title: 'CloudTrail trail changed',
-    severity: 'high',
-    why: 'Pointing a trail elsewhere or narrowing it hides later activity.',
-    match: { kind: 'api-call', eventSource: 'cloudtrail.amazonaws.com', eventNames: ['UpdateTrail'] },
-    target: { kind: 'trail', param: 'name' },
-  },
+  cloudtrail(
+    'cloudtrail-stop-logging',
+    'StopLogging',
+    'CloudTrail logging stopped',
+    'critical',
+    'Attackers stop logging first; nothing after this is recorded.',
+    { target: trail },
+  ),
+  cloudtrail(
+    'cloudtrail-delete-trail',
+    'DeleteTrail',
+    'CloudTrail trail deleted',
+    'critical',
+    'Deleting the trail removes the audit log for every region it covered.',
+    { target: trail },
+  ),
+  cloudtrail(
+    'cloudtrail-update-trail',
+    'UpdateTrail',
+    'CloudTrail trail changed',
+    'high',
+    'Pointing a trail elsewhere or narrowing it hides later activity.',
+    { target: trail },
+  ),
   // Offensive tooling
   {
     id: 'offensive-tool-user-agent',
