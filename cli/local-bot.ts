@@ -65,7 +65,8 @@ export async function runLocalBot(config: Config, io: CliIo): Promise<number> {
   const appToken = config.slack.appToken!;
   const slackDeps = await makeSlackAppDeps(config, logger, { defer: 'in-process' });
   const app = createSlackApp(slackDeps, { socketMode: { appToken } });
-  const notifierDeps = await makeNotifierDeps(config, logger);
+  // Grouping and dedupe in memory: the poller's state file already keeps restarts from reposting.
+  const notifierDeps = await makeNotifierDeps(config, logger, undefined, { localState: 'memory' });
   const catalog = loadCatalog(config.alertRulesFile);
   const reader = makeCloudTrailReader();
   const attributes = lookupAttributesForCatalog(catalog);

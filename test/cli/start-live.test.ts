@@ -65,6 +65,15 @@ describe('iam-alerts start with Slack tokens', () => {
           username: 'admin',
           record: { requestParameters: { userName: 'mallory' } },
         },
+        {
+          // The same actor a second later: grouped into mallory's alert, in its thread.
+          id: 'ev-live-2',
+          time: new Date(now - 2 * 60_000 + 1_000).toISOString(),
+          name: 'CreateUser',
+          source: 'iam.amazonaws.com',
+          username: 'admin',
+          record: { requestParameters: { userName: 'trudy' } },
+        },
       ]).lookup,
     );
     const statePath = join(mkdtempSync(join(tmpdir(), 'iam-alerts-live-')), 'state.json');
@@ -87,14 +96,17 @@ describe('iam-alerts start with Slack tokens', () => {
     );
     expect(alert.body.channel).toBe('C0ALERTS');
     expect(alert.headers.authorization).toBe('Bearer xoxb-local');
+    const reply = await until('the grouped reply', () => slack.callsTo('chat.postMessage').find((c) => c.body.thread_ts !== undefined));
+    expect(JSON.stringify(reply.body.blocks)).toContain('trudy');
+    expect(slack.callsTo('chat.postMessage').filter((c) => c.body.thread_ts === undefined)).toHaveLength(1);
 
     // Socket Mode: Bolt opened the connection with the app token, and a search is acked then run in-process.
     await socket.connected;
     expect(slack.callsTo('apps.connections.open')[0]!.headers.authorization).toBe('Bearer xapp-local');
     socket.send(slashCommandEnvelope('env-1', 'since:1h', `${slack.baseUrl}/response/search`));
     await socket.ackOf('env-1');
-    const reply = await until('the search result', () => slack.callsTo('/response/search').at(-1));
-    expect(JSON.stringify(reply.body)).toContain('mallory');
+    const result = await until('the search result', () => slack.callsTo('/response/search').at(-1));
+    expect(JSON.stringify(result.body)).toContain('mallory');
 
     // Ctrl-C.
     io.abort();
@@ -102,9 +114,9 @@ describe('iam-alerts start with Slack tokens', () => {
     // Bolt's stop() starts the WebSocket close handshake without waiting for it.
     await socket.disconnected;
     expect(io.err()).toContain('iam-alerts is running locally');
-    expect(io.err()).toContain('1 alert posted');
+    expect(io.err()).toContain('2 alerts posted');
     expect(io.err()).toContain('iam-alerts stopped.');
     const state = JSON.parse(readFileSync(statePath, 'utf8'));
-    expect(state.seen.map((s: { id: string }) => s.id)).toEqual(['ev-live-1']);
+    expect(state.seen.map((s: { id: string }) => s.id)).toEqual(['ev-live-1', 'ev-live-2']);
   });
 });
