@@ -3,10 +3,12 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { lambdaEsbuildOptions } from '../infra/constructs/bundling';
 
 /**
- * Benchmark 2: cold start. Each handler is bundled as the CDK stack bundles it (esbuild: platform
- * node, target node22, CommonJS, minified, source maps, every dependency bundled), then the time
+ * Benchmark 2: cold start. Each handler is bundled as the CDK stack bundles it (the same options,
+ * from `infra/constructs/bundling.ts`: platform node, target node22, CommonJS, minified, source
+ * maps, every dependency bundled), then the time
  * `node -e "require(bundle)"` takes is compared with a bare `node -e 0`, alternating the two over
  * many runs on the same machine. Ratios, not absolute times, are the result: they carry over
  * between machines far better.
@@ -30,17 +32,7 @@ export const HANDLERS = [
 
 export async function bundleHandler(entry: string, outdir: string): Promise<string> {
   const outfile = join(outdir, `${entry.replace(/[/.]/g, '_')}.js`);
-  await build({
-    entryPoints: [resolve(entry)],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    minify: true,
-    sourcemap: true,
-    logLevel: 'error',
-  });
+  await build(lambdaEsbuildOptions(resolve('.'), resolve(entry), outfile));
   return outfile;
 }
 

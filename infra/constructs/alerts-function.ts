@@ -1,10 +1,11 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { type ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type ICommandHooks, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { lambdaBundling } from './bundling';
 
 /** Props of {@link AlertsFunction}. */
 export interface AlertsFunctionProps {
@@ -27,8 +28,9 @@ export interface AlertsFunctionProps {
 
 /**
  * A Lambda function the way every iam-alerts function is built: Node.js 22 on ARM64, bundled by
- * the local esbuild (never Docker, so `cdk synth` works offline in CI) with source maps, and a log
- * group of its own with a fixed retention.
+ * the local esbuild (never Docker, so `cdk synth` works offline in CI) with source maps, with the
+ * options in `./bundling` (which the cold-start benchmark builds with too), and a log group of its
+ * own with a fixed retention.
  */
 export class AlertsFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: AlertsFunctionProps) {
@@ -57,15 +59,7 @@ export class AlertsFunction extends NodejsFunction {
       deadLetterQueue: props.deadLetterQueue,
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
       bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.CJS,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // Bundle the AWS SDK too: the versions tested are the versions that run.
-        externalModules: [],
-        tsconfig: `${props.projectRoot}/tsconfig.json`,
+        ...lambdaBundling(props.projectRoot),
         commandHooks: props.extraFiles ? copyFiles(props.extraFiles) : undefined,
       },
     });

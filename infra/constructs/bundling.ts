@@ -1,0 +1,54 @@
+import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { BuildOptions } from 'esbuild';
+
+/**
+ * How every iam-alerts Lambda is bundled, in esbuild's own terms: the ONE definition that the
+ * CDK stack ({@link lambdaBundling}, used by `AlertsFunction`) and the cold-start benchmark
+ * ({@link lambdaEsbuildOptions}, used by `bench/cold-start.ts`) both read, so that the benchmark
+ * measures the bundle that deploys.
+ */
+export const LAMBDA_ESBUILD = {
+  platform: 'node',
+  target: 'node22',
+  format: 'cjs',
+  minify: true,
+  sourcemap: true,
+  // The map points at files in the repository; copying the sources in only grows the asset.
+  sourcesContent: false,
+  // Bundle the AWS SDK too: the versions tested are the versions that run.
+  external: [] as string[],
+} as const satisfies BuildOptions;
+
+/**
+ * {@link LAMBDA_ESBUILD} as `NodejsFunction` bundling options (local esbuild, never Docker, so
+ * `cdk synth` works offline in CI). CDK turns these into esbuild CLI flags one for one.
+ */
+export function lambdaBundling(projectRoot: string): BundlingOptions {
+  return {
+    forceDockerBundling: false,
+    format: LAMBDA_ESBUILD.format === 'cjs' ? OutputFormat.CJS : OutputFormat.ESM,
+    target: LAMBDA_ESBUILD.target,
+    minify: LAMBDA_ESBUILD.minify,
+    sourceMap: LAMBDA_ESBUILD.sourcemap,
+    sourcesContent: LAMBDA_ESBUILD.sourcesContent,
+    externalModules: [...LAMBDA_ESBUILD.external],
+    tsconfig: `${projectRoot}/tsconfig.json`,
+  };
+}
+
+/**
+ * The esbuild build options equivalent to what `NodejsFunction` runs for {@link lambdaBundling}
+ * (`esbuild --bundle <entry> --target=… --platform=node --format=… --outfile=… --minify
+ * --sourcemap --sources-content=false --tsconfig=…`), for building the same bundle in-process.
+ */
+export function lambdaEsbuildOptions(projectRoot: string, entry: string, outfile: string): BuildOptions {
+  return {
+    ...LAMBDA_ESBUILD,
+    external: [...LAMBDA_ESBUILD.external],
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    tsconfig: `${projectRoot}/tsconfig.json`,
+    logLevel: 'error',
+  };
+}
