@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_RULES } from './default-catalog';
 import { CatalogConfigError } from './errors';
 import { type AlertRule, alertRuleSchema, severitySchema } from './rule';

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ReceivedBlock } from '../../blocks/edit-blocks';
 import { escapeText } from '../../blocks/mrkdwn';
 import { containmentSummaryText, renderReenableReport, withoutReenableButton } from '../../blocks/render-containment';

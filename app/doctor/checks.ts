@@ -5,7 +5,7 @@ import { GetFunctionConfigurationCommand, GetFunctionUrlConfigCommand, type Lamb
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, type SNSClient, type Subscription } from '@aws-sdk/client-sns';
 import type { WebClient } from '@slack/web-api';
-import { z } from 'zod';
+import * as z from 'zod';
 import { slackSecretSchema } from '../slack/credentials';
 import { awsFix, type CheckResult, errorText, fail, pass, skip } from './check';
 import type { TestEvent } from './sample-events';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A CloudTrail record, as tolerant as real records require and strict about what we rely on.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { HistoryCursorError } from './errors';
 import { IAM_EVENT_SOURCES } from './history-event';
 import { type HistoryQuery, historyQuerySchema, MAX_SINCE_MINUTES } from './query';

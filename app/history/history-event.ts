@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type CloudTrailRecord, cloudTrailRecordSchema } from '../events/cloudtrail-record';
 import { parseEventTime } from '../events/event-time';
 import { type Actor, describeActor } from '../events/identity';

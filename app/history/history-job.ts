@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SLACK_LIMITS } from '../../blocks/limits';
 import type { RenderedMessage } from '../../blocks/render-alert';
 import { type HistoryPageView, renderHistory, renderHistoryNotice } from '../../blocks/render-history';

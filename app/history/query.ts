@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The `/iam-events` query language: space-separated `key:value` filters, or `help`.

@@ -1,5 +1,5 @@
 import type { LambdaClient } from '@aws-sdk/client-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Logger } from '../logger';
 import type { SlackAppDeps } from '../slack-deps';
 import { DeferJobError, InvalidJobPayloadError, UnknownJobError } from './errors';

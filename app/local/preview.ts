@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Catalog } from '../catalog/catalog-config';
 import { parseNotifierInput } from '../events/parse-input';
 import { type PreparedItem, prepareItem } from '../notifier/prepare';

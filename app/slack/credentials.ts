@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Config, ConfigError } from '../config';
 
 /** Slack credentials, from the environment or from the Secrets Manager secret. */
