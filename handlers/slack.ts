@@ -1,6 +1,4 @@
 import type { Context } from 'aws-lambda';
-import { loadConfig, requireSetting } from '../app/config';
-import { isJobEvent, runJobEvent } from '../app/jobs/dispatch';
 import { createLogger } from '../app/logger';
 import { verifySlackSignature } from '../app/slack/verify-request';
 import type { SlackAppDeps } from '../app/slack-deps';
@@ -10,9 +8,10 @@ import type { SlackAppDeps } from '../app/slack-deps';
  * slash commands; the same function, invoked asynchronously by itself with
  * `{ iamAlertsJob: { kind, payload } }`, runs the slow work the listeners deferred.
  *
- * Module scope loads only what both paths need (config, logging, signature check, job dispatch).
- * The composition root (Secrets Manager) is loaded on the first invocation, Bolt on the first
- * HTTP request (jobs never need it), and the IAM, CloudTrail and Lambda SDKs when first used.
+ * Module scope loads only logging and the signature check. Config, job dispatch (with every job's
+ * schemas) and the composition root (Secrets Manager) are loaded on the first invocation, Bolt on
+ * the first HTTP request (jobs never need it), and the IAM, CloudTrail and Lambda SDKs when first
+ * used: what is evaluated at load is paid in Lambda's init phase by every cold start.
  */
 
 /** The HTTP response a Function URL returns to Slack. */
@@ -35,6 +34,7 @@ type HttpHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 interface Runtime {
   deps: SlackAppDeps;
   signingSecret: string;
+  jobs: typeof import('../app/jobs/dispatch');
 }
 
 const logger = createLogger('iam-alerts-slack');
@@ -42,10 +42,12 @@ let runtime: Promise<Runtime> | undefined;
 let http: Promise<HttpHandler> | undefined;
 
 async function buildRuntime(): Promise<Runtime> {
-  const config = loadConfig();
   // Loaded here rather than at module scope (see the module comment). `require`, because this
   // package is CommonJS and `import()` of a relative path would need a compiled file's extension.
+  const { loadConfig, requireSetting } = require('../app/config') as typeof import('../app/config');
+  const jobs = require('../app/jobs/dispatch') as typeof import('../app/jobs/dispatch');
   const { makeSlackAppDeps, makeSlackCredentials } = require('./deps') as typeof import('./deps');
+  const config = loadConfig();
   const credentials = await makeSlackCredentials(config);
   const signingSecret = requireSetting(
     credentials.signingSecret,
@@ -53,7 +55,7 @@ async function buildRuntime(): Promise<Runtime> {
     'every request from Slack is verified with it (set it, or put it in the SLACK_SECRET_ARN secret)',
   );
   const deps = await makeSlackAppDeps(config, logger, { credentials, defer: 'lambda' });
-  return { deps, signingSecret };
+  return { deps, signingSecret, jobs };
 }
 
 async function buildHttpHandler({ deps, signingSecret }: Runtime): Promise<HttpHandler> {
@@ -78,9 +80,9 @@ export async function handler(event: unknown, context: Context): Promise<HttpRes
     throw error;
   });
   const built = await runtime;
-  const { deps, signingSecret } = built;
+  const { deps, signingSecret, jobs } = built;
 
-  if (isJobEvent(event)) return runJobEvent(event, deps);
+  if (jobs.isJobEvent(event)) return jobs.runJobEvent(event, deps);
 
   const request = normaliseHttpEvent(event);
   const verdict = verifySlackSignature({
