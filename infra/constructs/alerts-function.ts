@@ -5,7 +5,7 @@ import { type ICommandHooks, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodej
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { lambdaBundling } from './bundling';
+import { LAMBDA_NODE_OPTIONS, lambdaBundling } from './bundling';
 
 /** Props of {@link AlertsFunction}. */
 export interface AlertsFunctionProps {
@@ -57,7 +57,7 @@ export class AlertsFunction extends NodejsFunction {
       timeout: props.timeout ?? Duration.seconds(30),
       logGroup,
       deadLetterQueue: props.deadLetterQueue,
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      environment: { ...props.environment, NODE_OPTIONS: LAMBDA_NODE_OPTIONS },
       bundling: {
         ...lambdaBundling(props.projectRoot),
         commandHooks: props.extraFiles ? copyFiles(props.extraFiles) : undefined,
