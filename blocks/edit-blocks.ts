@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { escapeText, slackDateToken } from './mrkdwn';
 
 /**
  * Pure edits of a message's blocks as Slack sent them back in an interaction payload (the message
@@ -50,10 +51,10 @@ const SLACK_USER_ID = /^[UW][A-Z0-9]{2,30}$/;
 
 /** `<@U123>` for a well-formed user ID; the escaped raw value otherwise (never a live mention). */
 export function mention(userId: string): string {
-  return SLACK_USER_ID.test(userId) ? `<@${userId}>` : userId.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return SLACK_USER_ID.test(userId) ? `<@${userId}>` : escapeText(userId);
 }
 
 /** A Slack date token shown in each reader's time zone, with the ISO time as fallback. */
 export function slackTime(at: { epochSeconds: number; iso: string }): string {
-  return `<!date^${Math.floor(at.epochSeconds)}^{date_short_pretty} {time_secs}|${at.iso}>`;
+  return slackDateToken(at.epochSeconds, '{date_short_pretty} {time_secs}', at.iso);
 }

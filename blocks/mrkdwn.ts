@@ -38,6 +38,14 @@ export function safeText(value: string, max: number): string {
 }
 
 /**
+ * A Slack date token: each reader sees the time in their own zone, in `format` (Slack's
+ * `{date_short_pretty}`, `{time_secs}`, ...); clients that cannot render it show `fallback`.
+ */
+export function slackDateToken(epochSeconds: number, format: string, fallback: string): string {
+  return `<!date^${Math.floor(epochSeconds)}^${format}|${fallback}>`;
+}
+
+/**
  * Renders an event value as inline code. Backticks inside would end the code span early,
  * so they are replaced by a look-alike; the value is escaped and cut like any other.
  */

@@ -2,7 +2,7 @@ import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } fro
 import type { AlertView, Severity } from './alert-view';
 import { ACTION_IDS, BLOCK_IDS } from './ids';
 import { SLACK_LIMITS } from './limits';
-import { escapeText, inlineCode, safeText, truncate } from './mrkdwn';
+import { escapeText, inlineCode, safeText, slackDateToken, truncate } from './mrkdwn';
 
 /** A rendered Slack message: blocks plus the plain `text` Slack shows in notifications. */
 export interface RenderedMessage {
@@ -122,7 +122,7 @@ function summaryFields(view: AlertView): Array<{ type: 'mrkdwn'; text: string }>
 /** A Slack date token: shown in each reader's time zone, with a UTC fallback for old clients. */
 export function slackDate(time: NonNullable<AlertView['eventTime']>): string {
   if ('raw' in time) return safeText(time.raw, 100);
-  return `<!date^${time.epochSeconds}^{date_short_pretty} {time_secs}|${time.iso}>`;
+  return slackDateToken(time.epochSeconds, '{date_short_pretty} {time_secs}', time.iso);
 }
 
 function contextBlock(view: AlertView): ContextBlock {

@@ -1,7 +1,7 @@
 import type { ContextBlock, KnownBlock } from '@slack/types';
 import type { AlertView } from './alert-view';
 import { SLACK_LIMITS } from './limits';
-import { escapeText, inlineCode, safeText, truncate } from './mrkdwn';
+import { escapeText, inlineCode, safeText, slackDateToken, truncate } from './mrkdwn';
 import { alertHeadline, type RenderedMessage, SEVERITY_EMOJI } from './render-alert';
 
 /**
@@ -19,7 +19,7 @@ const BURST_BLOCK_ID = 'iam_alerts.burst_count';
 export function burstLine(view: AlertView): string {
   const when =
     view.eventTime && 'epochSeconds' in view.eventTime
-      ? `<!date^${view.eventTime.epochSeconds}^{time_secs}|${view.eventTime.iso}>`
+      ? slackDateToken(view.eventTime.epochSeconds, '{time_secs}', view.eventTime.iso)
       : view.eventTime
         ? safeText(view.eventTime.raw, 40)
         : '';

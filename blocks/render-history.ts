@@ -2,7 +2,7 @@ import type { ActionsBlock, ContextBlock, KnownBlock, SectionBlock } from '@slac
 import type { AlertOutcome } from './alert-view';
 import { ACTION_IDS } from './ids';
 import { SLACK_LIMITS } from './limits';
-import { escapeText, inlineCode, safeText, truncate } from './mrkdwn';
+import { escapeText, inlineCode, safeText, slackDateToken, truncate } from './mrkdwn';
 import type { RenderedMessage } from './render-alert';
 
 /**
@@ -158,7 +158,7 @@ function outcomeText(outcome: AlertOutcome): string {
 /** A Slack date token: each reader sees their own time zone; the ISO time is the fallback. */
 function timeToken(epochSeconds: number | undefined): string {
   if (epochSeconds === undefined) return '`time unknown`';
-  return `<!date^${Math.floor(epochSeconds)}^{date_short} {time_secs}|${isoSeconds(epochSeconds)}>`;
+  return slackDateToken(epochSeconds, '{date_short} {time_secs}', isoSeconds(epochSeconds));
 }
 
 function windowText(window: { start: number; end: number }): string {
