@@ -1,5 +1,6 @@
 import type { IAMClient, Tag } from '@aws-sdk/client-iam';
 import type { StepView } from '../../blocks/render-containment';
+import { parsePolicyDocument } from '../events/policy-document';
 import { ContainmentRefusedError, ContainmentTargetError } from './errors';
 import { awsError, isNoSuchEntity, outcomeOf, runStep, setStatuses } from './iam-steps';
 import { protectionReason } from './protected-users';
@@ -180,10 +181,8 @@ export async function lookUpUser(
   return { userName, tags: new Map((user?.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])) };
 }
 
+/** IAM returns policy documents URL-encoded; compare them as JSON. */
 function sameDocument(a: string, b: string): boolean {
-  try {
-    return JSON.stringify(JSON.parse(decodeURIComponent(a))) === JSON.stringify(JSON.parse(b));
-  } catch {
-    return false;
-  }
+  const left = parsePolicyDocument(a);
+  return left !== undefined && JSON.stringify(left) === JSON.stringify(parsePolicyDocument(b));
 }
