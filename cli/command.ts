@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { parseDuration as parseHistoryDuration } from '../app/history/query';
 
 /**
  * What every subcommand of `iam-alerts` looks like, and the terminal it talks to. Commands take
@@ -59,14 +60,14 @@ export function parseCommandArgs<O extends Options>(args: string[], options: O, 
   }
 }
 
-/** Parses a duration such as `90s`, `15m`, `24h` or `7d` into milliseconds. @throws UsageError */
+/**
+ * A duration option (`30m`, `24h`, `7d`) in milliseconds, in the same grammar as `/iam-events`'s `since:`.
+ * @throws UsageError naming the option when the text is not a positive duration.
+ */
 export function parseDuration(text: string, option: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/.exec(text.trim());
-  if (!match) throw new UsageError(`${option} expects a duration like 30m, 24h or 7d, got "${text}"`);
-  const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
-  const ms = Number(match[1]) * unit;
-  if (ms <= 0) throw new UsageError(`${option} must be longer than zero`);
-  return ms;
+  const minutes = parseHistoryDuration(text);
+  if (minutes === undefined) throw new UsageError(`${option} expects a duration like 30m, 24h or 7d, got "${text}"`);
+  return minutes * 60_000;
 }
 
 /** An error's message with its causes, without stack traces (those are for bugs, not users). */
