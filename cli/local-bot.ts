@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { loadCatalog } from '../app/catalog/catalog-config';
 import type { Config } from '../app/config';
 import { createHistoryCloudTrailClient } from '../app/history/cloudtrail-client';
 import { createLookupPacer, type LookupPacer } from '../app/history/pacer';
@@ -67,7 +66,7 @@ export async function runLocalBot(config: Config, io: CliIo): Promise<number> {
   const app = createSlackApp(slackDeps, { socketMode: { appToken } });
   // Grouping and dedupe in memory: the poller's state file already keeps restarts from reposting.
   const notifierDeps = await makeNotifierDeps(config, logger, undefined, { localState: 'memory' });
-  const catalog = loadCatalog(config.alertRulesFile);
+  const { catalog } = notifierDeps;
   const reader = makeCloudTrailReader();
   const attributes = lookupAttributesForCatalog(catalog);
   const statePath = resolve(io.cwd, config.localStateFile ?? DEFAULT_STATE_FILE);
@@ -77,7 +76,7 @@ export async function runLocalBot(config: Config, io: CliIo): Promise<number> {
         { start, end, regions: config.historyRegions, attributes },
         { ...reader, now: Date.now, sleep: (ms) => abortableSleep(ms, signal), logger, signal },
       ),
-    notify: (record) => processNotifierInput(record, { ...notifierDeps, catalog }),
+    notify: (record) => processNotifierInput(record, notifierDeps),
     store: fileStateStore(statePath),
     clock: () => new Date(),
     sleep: abortableSleep,
