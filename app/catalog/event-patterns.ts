@@ -1,4 +1,5 @@
 import type { Catalog } from './catalog-config';
+import { MAX_EVENT_PATTERN_LENGTH, WILDCARD_COMPLEXITY_BUDGET, wildcardCost } from './event-pattern-limits';
 import type { AlertRule, RuleMatch } from './rule';
 
 /**
@@ -12,7 +13,9 @@ import type { AlertRule, RuleMatch } from './rule';
  * - `root-activity`: read-only calls without a `readOnly` field match; EventBridge itself does not
  *   deliver Get/List/Describe calls to rules in the plain `ENABLED` state.
  * - `offensive-user-agent`: EventBridge wildcards are case-sensitive, so each tool name is matched
- *   as written, in lower case and in upper case; other casings are missed.
+ *   as written, in lower case and in upper case; other casings are missed. EventBridge refuses a
+ *   rule whose wildcards are too complex (`event-pattern-limits.ts`), so each tool gets its own
+ *   rule, split further when its casings would go over {@link WILDCARD_COMPLEXITY_BUDGET}.
  * - `console-sign-in` with `when: failure` also matches a sign-in with an `errorMessage`.
  *
  * Patterns are disjoint where that is cheap (root's calls match only `root-activity`), because
@@ -37,10 +40,11 @@ export interface CatalogEventPattern {
    * read-only calls (TruffleHog's `sts:GetCallerIdentity`), which plain `ENABLED` rules never see.
    */
   readonly includeReadOnlyEvents: boolean;
+  /** User-agent patterns only: the strings it looks for (casings of one tool), as EventBridge compares them. */
+  readonly userAgents?: readonly string[];
 }
 
-/** EventBridge's default limit on one event pattern, in characters (adjustable up to 4096). */
-export const MAX_EVENT_PATTERN_LENGTH = 2048;
+export { MAX_EVENT_PATTERN_LENGTH };
 
 /** Steps of a console sign-in: never "root activity" (the same list `classifyEvent` skips). */
 export const SIGN_IN_STEPS = ['ConsoleLogin', 'CheckMfa', 'GetSigninToken'] as const;
@@ -50,12 +54,12 @@ export const CONSOLE_SIGN_IN_DETAIL_TYPE = 'AWS Console Sign In via CloudTrail';
 
 /**
  * The EventBridge patterns for a catalog, in a stable order: API calls grouped by service (split
- * when a pattern would exceed {@link MAX_EVENT_PATTERN_LENGTH}), then one pattern per sign-in,
- * root-activity and user-agent rule.
+ * when a pattern would exceed {@link MAX_EVENT_PATTERN_LENGTH}), then one pattern per sign-in and
+ * root-activity rule, and for user-agent rules one or more per tool.
  *
  * @example
  * eventPatternsFor(loadCatalog(process.env.ALERT_RULES_FILE)).map((p) => p.id)
- * // ['api-calls-iam', 'api-calls-cloudtrail', 'root-console-sign-in', ...]
+ * // ['api-calls-iam', 'api-calls-cloudtrail', 'root-console-sign-in', ..., 'offensive-tool-user-agent-trufflehog', ...]
  */
 export function eventPatternsFor(catalog: Pick<Catalog, 'rules'>): CatalogEventPattern[] {
   const patterns: CatalogEventPattern[] = [];
@@ -70,7 +74,8 @@ export function eventPatternsFor(catalog: Pick<Catalog, 'rules'>): CatalogEventP
   for (const [eventSource, group] of bySource) patterns.push(...apiCallPatterns(eventSource, group.names, group.ruleIds));
   for (const rule of catalog.rules) {
     if (rule.match.kind === 'api-call') continue;
-    patterns.push(singleRulePattern(rule, rule.match));
+    if (rule.match.kind === 'offensive-user-agent') patterns.push(...userAgentPatterns(rule, rule.match));
+    else patterns.push(singleRulePattern(rule, rule.match));
   }
   return patterns;
 }
@@ -108,7 +113,7 @@ function apiCallPatterns(eventSource: string, names: readonly string[], ruleIds:
   }));
 }
 
-function singleRulePattern(rule: AlertRule, match: Exclude<RuleMatch, { kind: 'api-call' }>): CatalogEventPattern {
+function singleRulePattern(rule: AlertRule, match: Extract<RuleMatch, { kind: 'console-sign-in' | 'root-activity' }>): CatalogEventPattern {
   const base = { id: rule.id, description: truncate(`iam-alerts: ${rule.title} (${rule.id})`), ruleIds: [rule.id] };
   switch (match.kind) {
     case 'console-sign-in':
@@ -130,18 +135,6 @@ function singleRulePattern(rule: AlertRule, match: Exclude<RuleMatch, { kind: 'a
         },
         includeReadOnlyEvents: false,
       };
-    case 'offensive-user-agent':
-      return {
-        ...base,
-        pattern: {
-          source: match.eventSources.map(eventBridgeSource),
-          detail: {
-            eventSource: [...match.eventSources],
-            userAgent: caseVariants(match.userAgentContains).map((needle) => ({ wildcard: `*${escapeWildcard(needle)}*` })),
-          },
-        },
-        includeReadOnlyEvents: true,
-      };
   }
 }
 
@@ -158,12 +151,51 @@ function consoleSignInPattern(match: Extract<RuleMatch, { kind: 'console-sign-in
   return { source: ['aws.signin'], detail };
 }
 
-function caseVariants(needles: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const needle of needles) {
-    for (const variant of [needle, needle.toLowerCase(), needle.toUpperCase()]) if (!out.includes(variant)) out.push(variant);
+/**
+ * One pattern per tool (`offensive-tool-user-agent-trufflehog`), holding as many of its casings as
+ * fit in {@link WILDCARD_COMPLEXITY_BUDGET}; the rest go to `-2`, `-3`. They all feed the one
+ * catalog rule, and read-only calls (TruffleHog's `sts:GetCallerIdentity`) reach them.
+ */
+function userAgentPatterns(rule: AlertRule, match: Extract<RuleMatch, { kind: 'offensive-user-agent' }>): CatalogEventPattern[] {
+  const patterns: CatalogEventPattern[] = [];
+  for (const tool of match.userAgentContains) {
+    const chunks: string[][] = [];
+    let chunkCost = 0;
+    for (const variant of caseVariants(tool)) {
+      const cost = wildcardCost(`*${escapeWildcard(variant)}*`);
+      const current = chunks.at(-1);
+      if (current && chunkCost + cost <= WILDCARD_COMPLEXITY_BUDGET) {
+        current.push(variant);
+        chunkCost += cost;
+      } else {
+        chunks.push([variant]);
+        chunkCost = cost;
+      }
+    }
+    const slug = tool
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '');
+    chunks.forEach((variants, i) => {
+      patterns.push({
+        id: `${rule.id}-${slug}${i > 0 ? `-${i + 1}` : ''}`,
+        description: truncate(`iam-alerts: ${rule.title}: ${tool} (${rule.id})`),
+        pattern: {
+          source: match.eventSources.map(eventBridgeSource),
+          detail: { eventSource: [...match.eventSources], userAgent: variants.map((v) => ({ wildcard: `*${escapeWildcard(v)}*` })) },
+        },
+        ruleIds: [rule.id],
+        includeReadOnlyEvents: true,
+        userAgents: variants,
+      });
+    });
   }
-  return out;
+  return patterns;
+}
+
+/** The needle as written, in lower case and in upper case (EventBridge wildcards are case-sensitive). */
+function caseVariants(needle: string): string[] {
+  return [...new Set([needle, needle.toLowerCase(), needle.toUpperCase()])];
 }
 
 /** In EventBridge wildcards `*` and `\` are special; tool names do not contain them, but be safe. */

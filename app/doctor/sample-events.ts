@@ -56,12 +56,13 @@ export function testEventsFor(pattern: CatalogEventPattern, catalog: Catalog, sa
     const classification = classifyEvent(item.record, catalog);
     if (classification.kind !== 'alert' || !classification.ruleIds.some((id) => pattern.ruleIds.includes(id))) return [];
     if (names && !names.includes(item.record.eventName)) return [];
+    if (pattern.userAgents && !pattern.userAgents.some((needle) => item.record.userAgent?.includes(needle))) return [];
     return [{ event: toEventBridgeEvent(sample.value), description: `sample ${sample.file} (${item.record.eventName})` }];
   });
   if (fromSamples.length > 0) return fromSamples;
   const rules = catalog.rules.filter((r) => pattern.ruleIds.includes(r.id));
   for (const rule of rules) {
-    const record = syntheticRecordFor(rule, names);
+    const record = syntheticRecordFor(rule, names, pattern.userAgents?.[0]);
     if (record) return [{ event: toEventBridgeEvent(record), description: `a CloudTrail record of ${String(record.eventName)}` }];
   }
   return [];
@@ -83,8 +84,11 @@ const DOCTOR_USER = {
   userName: 'iam-alerts-doctor',
 };
 
-/** A minimal, realistic CloudTrail record that `rule` alerts on. */
-export function syntheticRecordFor(rule: AlertRule, eventNames?: readonly string[]): Json | undefined {
+/**
+ * A minimal, realistic CloudTrail record that `rule` alerts on: one of `eventNames` when given, and
+ * for a user-agent rule the `userAgent` given (by default the rule's first tool as written).
+ */
+export function syntheticRecordFor(rule: AlertRule, eventNames?: readonly string[], userAgent?: string): Json | undefined {
   const base = {
     eventVersion: '1.09',
     eventTime: '2024-01-01T00:00:00Z',
@@ -145,7 +149,7 @@ export function syntheticRecordFor(rule: AlertRule, eventNames?: readonly string
         eventName: 'GetCallerIdentity',
         eventType: 'AwsApiCall',
         readOnly: true,
-        userAgent: match.userAgentContains[0],
+        userAgent: userAgent ?? match.userAgentContains[0],
         userIdentity: DOCTOR_USER,
         requestParameters: null,
         responseElements: null,

@@ -4,7 +4,8 @@ import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { CatalogEventPattern } from '../../app/catalog/event-patterns';
+import { eventPatternProblems, MAX_WILDCARD_RULES_PER_BUS, usesWildcards } from '../../app/catalog/event-pattern-limits';
+import type { CatalogEventPattern, EventPatternJson } from '../../app/catalog/event-patterns';
 
 /** Props of {@link CatalogRules}. */
 export interface CatalogRulesProps {
@@ -72,6 +73,12 @@ export class CatalogRules extends Construct {
         ],
       });
     });
+    // A rule EventBridge refuses would roll the whole deployment back (and leave the retained key,
+    // logs and buckets behind): refuse it at synth instead, naming the rule and the limit.
+    const stack = Stack.of(this);
+    if (!stack.node.tryFindChild(LIMITS_VALIDATION_ID)) {
+      new Construct(stack, LIMITS_VALIDATION_ID).node.addValidation({ validate: () => eventRuleLimitProblems(stack) });
+    }
     props.deadLetterQueue.addToResourcePolicy(
       new PolicyStatement({
         sid: 'AllowOnlyIamAlertsEventRules',
@@ -82,4 +89,32 @@ export class CatalogRules extends Construct {
       }),
     );
   }
+}
+
+const LIMITS_VALIDATION_ID = 'EventRuleLimits';
+
+/**
+ * What EventBridge would refuse among every `AWS::Events::Rule` in `scope` (see
+ * `app/catalog/event-pattern-limits.ts`): a pattern over 2,048 characters or too complex, or more
+ * wildcard rules on one bus than EventBridge allows. Empty when all is well.
+ */
+export function eventRuleLimitProblems(scope: Construct): string[] {
+  const problems: string[] = [];
+  const wildcardRulesByBus = new Map<string, string[]>();
+  for (const rule of scope.node.findAll().filter((c): c is CfnRule => c instanceof CfnRule)) {
+    const pattern = rule.eventPattern as EventPatternJson | undefined;
+    if (!pattern) continue;
+    const name = rule.name ?? rule.node.path;
+    for (const problem of eventPatternProblems(pattern)) problems.push(`EventBridge rule ${name}: ${problem}`);
+    if (usesWildcards(pattern)) {
+      const bus = rule.eventBusName ?? 'default';
+      wildcardRulesByBus.set(bus, [...(wildcardRulesByBus.get(bus) ?? []), name]);
+    }
+  }
+  for (const [bus, names] of wildcardRulesByBus) {
+    if (names.length > MAX_WILDCARD_RULES_PER_BUS) {
+      problems.push(`${names.length} rules with wildcards on the ${bus} event bus, over EventBridge's ${MAX_WILDCARD_RULES_PER_BUS}`);
+    }
+  }
+  return problems;
 }

@@ -4,16 +4,18 @@ import { eventPatternsFor } from '../../app/catalog/event-patterns';
 import { testEventsFor, toEventBridgeEvent } from '../../app/doctor/sample-events';
 import { parseNotifierInput } from '../../app/events/parse-input';
 import { loadSamples } from '../../app/local/preview';
+import { deliveredToRule } from '../infra/support/event-pattern-matcher';
 
 describe('testEventsFor', () => {
   const samples = loadSamples();
 
   it.each(eventPatternsFor(DEFAULT_CATALOG).map((p) => [p.id, p] as const))(
-    'gives the %s rule events the catalog alerts on under that rule',
+    'gives the %s rule events the catalog alerts on under that rule, and that its pattern matches',
     (_, pattern) => {
       const events = testEventsFor(pattern, DEFAULT_CATALOG, samples);
       expect(events.length).toBeGreaterThan(0);
       for (const { event } of events) {
+        expect(deliveredToRule(pattern, event)).toBe(true);
         expect(event).toEqual(
           expect.objectContaining({ id: expect.any(String), source: expect.any(String), 'detail-type': expect.any(String) }),
         );

@@ -1,4 +1,5 @@
 import { buildCatalog, DEFAULT_CATALOG } from '../../app/catalog/catalog-config';
+import { eventPatternComplexity, WILDCARD_COMPLEXITY_BUDGET } from '../../app/catalog/event-pattern-limits';
 import { eventBridgeSource, eventPatternsFor, MAX_EVENT_PATTERN_LENGTH } from '../../app/catalog/event-patterns';
 
 describe('eventPatternsFor', () => {
@@ -61,9 +62,34 @@ describe('eventPatternsFor', () => {
     const patterns = eventPatternsFor(DEFAULT_CATALOG);
     const readOnly = patterns.filter((p) => p.includeReadOnlyEvents);
 
-    expect(readOnly.map((p) => p.id)).toEqual(['offensive-tool-user-agent']);
-    const agents = JSON.stringify(readOnly[0]!.pattern);
-    for (const variant of ['*TruffleHog*', '*trufflehog*', '*TRUFFLEHOG*']) expect(agents).toContain(variant);
+    expect(readOnly.every((p) => p.ruleIds.join() === 'offensive-tool-user-agent')).toBe(true);
+    const agents = JSON.stringify(readOnly.map((p) => p.pattern));
+    for (const variant of ['*TruffleHog*', '*trufflehog*', '*TRUFFLEHOG*', '*S3 Browser*', '*s3 browser*', '*kali*', '*KALI*']) {
+      expect(agents).toContain(`"${variant}"`);
+    }
+  });
+
+  it('gives each tool its own user-agent rules, each well inside the EventBridge complexity limit', () => {
+    const readOnly = eventPatternsFor(DEFAULT_CATALOG).filter((p) => p.includeReadOnlyEvents);
+
+    expect(readOnly.map((p) => p.id)).toEqual([
+      'offensive-tool-user-agent-trufflehog',
+      'offensive-tool-user-agent-trufflehog-2',
+      'offensive-tool-user-agent-pacu',
+      'offensive-tool-user-agent-pacu-2',
+      'offensive-tool-user-agent-s3-browser',
+      'offensive-tool-user-agent-s3-browser-2',
+      'offensive-tool-user-agent-kali',
+      'offensive-tool-user-agent-parrot',
+    ]);
+    for (const p of readOnly) {
+      expect(eventPatternComplexity(p.pattern).score).toBeGreaterThan(0);
+      expect(eventPatternComplexity(p.pattern).score).toBeLessThanOrEqual(WILDCARD_COMPLEXITY_BUDGET);
+    }
+    // Every other pattern has no wildcard at all.
+    for (const p of eventPatternsFor(DEFAULT_CATALOG).filter((q) => !q.includeReadOnlyEvents)) {
+      expect(eventPatternComplexity(p.pattern).score).toBe(0);
+    }
   });
 
   it('derives the EventBridge source from the service host', () => {

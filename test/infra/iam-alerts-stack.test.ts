@@ -4,6 +4,13 @@ import { join, resolve } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { DEFAULT_CATALOG } from '../../app/catalog/catalog-config';
 import { classifyEvent } from '../../app/catalog/classify-event';
+import {
+  eventPatternComplexity,
+  MAX_EVENT_PATTERN_LENGTH,
+  MAX_RULE_WILDCARD_COMPLEXITY,
+  MAX_WILDCARD_RULES_PER_BUS,
+  usesWildcards,
+} from '../../app/catalog/event-pattern-limits';
 import { cloudTrailRecordSchema } from '../../app/events/cloudtrail-record';
 import { createIamAlertsApp } from '../../infra/app';
 import { DISABLE_USER_ACTIONS } from '../../infra/stacks/iam-alerts-stack';
@@ -88,7 +95,7 @@ describe('EventBridge rules built from the rule catalog', () => {
     const multiple = judged
       .map((j) => ({ key: j.record.key, rules: eventRules().filter((rule) => deliveredToRule(rule, j.event)) }))
       .filter((m) => m.rules.length > 1);
-    for (const m of multiple) expect(m.rules.map((r) => r.name)).toContain('IamAlerts-offensive-tool-user-agent');
+    for (const m of multiple) expect(m.rules.some((r) => r.name.startsWith('IamAlerts-offensive-tool-user-agent-'))).toBe(true);
   });
 
   it('covers the root sign-in and CreateUser patterns of AWS guides', () => {
@@ -112,11 +119,9 @@ describe('EventBridge rules built from the rule catalog', () => {
       expect(JSON.stringify(rule.pattern).length).toBeLessThanOrEqual(2048);
       expect(rule.name.length).toBeLessThanOrEqual(64);
     }
-    expect(
-      eventRules()
-        .filter((r) => r.includeReadOnlyEvents)
-        .map((r) => r.name),
-    ).toEqual(['IamAlerts-offensive-tool-user-agent']);
+    const readOnly = eventRules().filter((r) => r.includeReadOnlyEvents);
+    expect(readOnly.length).toBeGreaterThan(0);
+    for (const rule of readOnly) expect(rule.name).toMatch(/^IamAlerts-offensive-tool-user-agent-/);
     const names = template.toJSON().Outputs.EventRuleNames.Value.split(',');
     expect(names.sort()).toEqual(
       eventRules()
@@ -157,6 +162,31 @@ describe('EventBridge rules built from the rule catalog', () => {
       .filter((d) => d.startsWith('asset.'))
       .some((d) => readdirSync(join(custom.outdir, d)).includes('alert-rules.yml'));
     expect(bundled).toBe(true);
+  });
+});
+
+describe('every synthesized AWS::Events::Rule is one EventBridge accepts', () => {
+  const allRules = () => ofType('AWS::Events::Rule').map(([id, r]) => ({ id, props: r.Properties as Json }));
+
+  it('keeps each rule within the wildcard complexity limit (event-ruler model) and 2,048 characters', () => {
+    const rules = allRules().filter((r) => r.props.EventPattern);
+    expect(rules.length).toBeGreaterThan(10);
+    for (const { props } of rules) {
+      const { score } = eventPatternComplexity(props.EventPattern);
+      expect({ rule: props.Name, score: score <= MAX_RULE_WILDCARD_COMPLEXITY }).toEqual({ rule: props.Name, score: true });
+      expect(JSON.stringify(props.EventPattern).length).toBeLessThanOrEqual(MAX_EVENT_PATTERN_LENGTH);
+    }
+  });
+
+  it('needs no more wildcard rules on one bus than EventBridge allows', () => {
+    const byBus = new Map<string, number>();
+    for (const { props } of allRules()) {
+      if (!props.EventPattern || !usesWildcards(props.EventPattern)) continue;
+      const bus = JSON.stringify(props.EventBusName ?? 'default');
+      byBus.set(bus, (byBus.get(bus) ?? 0) + 1);
+    }
+    expect(byBus.size).toBeGreaterThan(0);
+    for (const count of byBus.values()) expect(count).toBeLessThanOrEqual(MAX_WILDCARD_RULES_PER_BUS);
   });
 });
 
