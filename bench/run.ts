@@ -93,7 +93,7 @@ leaves this file alone).
 
 Command: \`npm run bench\` (alone: \`npm run bench -- throughput\`). Source: \`bench/throughput.ts\`.
 
-Every record of the shared CloudTrail corpus, recycled with fresh event IDs to ${SETTINGS.throughput.events} events,
+Every CloudTrail record in \`test/fixtures/cloudtrail/\`, recycled with fresh event IDs to ${SETTINGS.throughput.events} events,
 goes through the real pipeline (SNS envelope ▸ parse ▸ classify ▸ render ▸ post with the real
 \`@slack/web-api\` client) to the Slack fake on loopback, ${SETTINGS.throughput.concurrency} at a time. The fake runs in
 a child process, so the CPU time is the notifier's alone. Pacing is off (benchmark 4 is about

@@ -8,7 +8,7 @@ import { MemoryStore } from '../app/state/memory-store';
 import { loadCloudTrailCorpus, toEventBridge, toSnsEvent } from '../test/support/corpus';
 
 /**
- * Benchmark 1: notifier throughput in process. Every alerting record of the shared corpus, with
+ * Benchmark 1: notifier throughput in process. Every alerting record of `test/fixtures/cloudtrail/`, with
  * fresh event IDs, goes through the real pipeline (parse, classify, render, post with the real
  * @slack/web-api client) to the Slack fake on loopback, which runs in a child process so that
  * the CPU time measured is the notifier's alone.

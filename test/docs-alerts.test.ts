@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DEFAULT_RULES } from '../app/catalog/default-catalog';
 import { renderAlertsDoc } from '../scripts/alerts-doc/render-alerts-doc';
 import { SIGMA_COVERAGE } from '../scripts/alerts-doc/sigma-coverage';
-import { CORPUS_DIR } from './support/corpus';
+import { FIXTURES_DIR } from './support/corpus';
 
 describe('docs/ALERTS.md', () => {
   it('is up to date with the catalog (run `npm run docs:alerts` after changing it)', () => {
@@ -11,11 +11,11 @@ describe('docs/ALERTS.md', () => {
     expect(onDisk).toBe(renderAlertsDoc(DEFAULT_RULES, SIGMA_COVERAGE));
   });
 
-  it('says, for every Sigma rule in the corpus, whether it is covered', () => {
-    const files = readdirSync(join(CORPUS_DIR, 'sigma')).filter((f) => f.endsWith('.yml'));
+  it('says, for every Sigma rule in test/fixtures/sigma, whether it is covered', () => {
+    const files = readdirSync(join(FIXTURES_DIR, 'sigma')).filter((f) => f.endsWith('.yml'));
     expect(SIGMA_COVERAGE.map((s) => s.file).sort()).toEqual(files.sort());
     for (const entry of SIGMA_COVERAGE) {
-      const text = readFileSync(join(CORPUS_DIR, 'sigma', entry.file), 'utf8');
+      const text = readFileSync(join(FIXTURES_DIR, 'sigma', entry.file), 'utf8');
       expect(text).toContain(`id: ${entry.id}`);
     }
   });

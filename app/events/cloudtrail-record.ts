@@ -3,7 +3,7 @@ import * as z from 'zod';
 /**
  * A CloudTrail record, as tolerant as real records require and strict about what we rely on.
  *
- * Real records (see `../shared/corpus/PROVENANCE.md`) miss fields, carry extra ones, use times
+ * Real records (see `test/fixtures/PROVENANCE.md`) miss fields, carry extra ones, use times
  * like "2022-09-15 13:45:24", unknown identity types and `null` where an object is usual. Only
  * `eventName` and `eventSource` are required: without them nothing can be classified.
  */

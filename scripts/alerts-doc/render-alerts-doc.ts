@@ -39,7 +39,7 @@ export function renderAlertsDoc(rules: readonly AlertRule[], sigma: readonly Sig
     '',
     '## Coverage of the SigmaHQ CloudTrail rules',
     '',
-    'The SigmaHQ rules in `../shared/corpus/sigma/` (SigmaHQ/sigma @ 8eaafff, Detection Rule License 1.1)',
+    'The SigmaHQ rules in `test/fixtures/sigma/` (SigmaHQ/sigma @ 8eaafff, Detection Rule License 1.1)',
     'say what the security community considers worth an alert. Rule by rule:',
     '',
     '| Sigma rule (id, author) | Verdict | iam-alerts rules | Why |',

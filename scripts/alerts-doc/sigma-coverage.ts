@@ -1,8 +1,8 @@
 /**
- * How the default catalog covers the SigmaHQ CloudTrail rules in `../shared/corpus/sigma/`
+ * How the default catalog covers the SigmaHQ CloudTrail rules in `test/fixtures/sigma/`
  * (SigmaHQ/sigma @ 8eaafff, Detection Rule License 1.1: each rule's id and author are kept).
  * `docs/ALERTS.md` is generated from this list and the catalog; a test fails when a Sigma rule in
- * the corpus has no entry here, or when an entry names a rule that does not exist.
+ * `test/fixtures/sigma/` has no entry here, or when an entry names a rule that does not exist.
  */
 export interface SigmaCoverage {
   file: string;

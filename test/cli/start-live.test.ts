@@ -6,16 +6,15 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { main } from '../../cli/main';
 import { fakeEventHistory } from '../history/support/event-history';
 import { type FakeSocketMode, startFakeSocketMode } from '../local/support/fake-socket-mode';
+import { FIXTURES_DIR } from '../support/corpus';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
 import { recordedIo } from './cli-io';
 
 const cloudtrail = mockClient(CloudTrailClient);
 
-/** The slash-command envelope of python-slack-sdk's Socket Mode tests (../shared/corpus/slack), aimed at /iam-events. */
+/** The slash-command envelope of python-slack-sdk's Socket Mode tests (test/fixtures/slack), aimed at /iam-events. */
 function slashCommandEnvelope(envelopeId: string, text: string, responseUrl: string): Record<string, unknown> {
-  const line = readFileSync(join(__dirname, '../../../shared/corpus/slack/python-slack-sdk/socket_mode_envelopes.jsonl'), 'utf8').split(
-    '\n',
-  )[0]!;
+  const line = readFileSync(join(FIXTURES_DIR, 'slack/python-slack-sdk/socket_mode_envelopes.jsonl'), 'utf8').split('\n')[0]!;
   const envelope = JSON.parse(line) as { payload: Record<string, unknown> };
   return {
     ...envelope,

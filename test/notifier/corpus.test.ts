@@ -6,7 +6,7 @@ import { loadCloudTrailCorpus, toEventBridge, toSnsEvent } from '../support/corp
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
 
 /**
- * Every real record in ../shared/corpus/cloudtrail goes through the real notifier handler, wrapped
+ * Every real record in test/fixtures/cloudtrail goes through the real notifier handler, wrapped
  * as EventBridge delivers it to SNS, and the real @slack/web-api client posts to a local Slack fake.
  */
 interface Expectation {

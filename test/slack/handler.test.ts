@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ACTION_IDS } from '../../blocks/ids';
 import { handler } from '../../handlers/slack';
+import { FIXTURES_DIR } from '../support/corpus';
 import {
   blockActionPayload,
   functionUrlEvent,
@@ -12,7 +13,7 @@ import {
   startHarness,
 } from './slack-harness';
 
-const SIGNING_CORPUS = join(__dirname, '../../../shared/corpus/slack/signing');
+const SIGNING_VECTORS = join(FIXTURES_DIR, 'slack/signing');
 
 describe('Slack handler: request verification', () => {
   let h: Harness;
@@ -71,7 +72,7 @@ describe('Slack handler: request verification', () => {
   });
 
   it("rejects Slack's published example request signed with another secret, and a stale replay of it", async () => {
-    const vector = JSON.parse(readFileSync(join(SIGNING_CORPUS, 'slack-docs-signature-vector.json'), 'utf8'));
+    const vector = JSON.parse(readFileSync(join(SIGNING_VECTORS, 'slack-docs-signature-vector.json'), 'utf8'));
     const replay = functionUrlEvent(vector.raw_body, {
       signature: vector.headers['X-Slack-Signature'],
       timestamp: Number(vector.headers['X-Slack-Request-Timestamp']),

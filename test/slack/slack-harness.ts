@@ -8,6 +8,7 @@ import type { AlertView } from '../../blocks/alert-view';
 import { ACTION_IDS } from '../../blocks/ids';
 import { renderAlert } from '../../blocks/render-alert';
 import { handler, resetSlackHandlerForTests } from '../../handlers/slack';
+import { FIXTURES_DIR } from '../support/corpus';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
 import { interactionBody, type SignedRequestOptions, signedFunctionUrlEvent, slackSignature } from '../support/slack-requests';
 
@@ -22,7 +23,7 @@ export const FUNCTION_NAME = 'iam-alerts-slack';
 export const ALERT_CHANNEL = 'C0ALERTS';
 export const ALERT_TS = '1714557600.000100';
 
-const CORPUS = join(__dirname, '../../../shared/corpus/slack/bolt-python');
+const BOLT_PYTHON_PAYLOADS = join(FIXTURES_DIR, 'slack/bolt-python');
 
 export const lambdaContext = {
   functionName: FUNCTION_NAME,
@@ -82,9 +83,9 @@ export interface ClickOptions {
   channel?: string;
 }
 
-/** A `block_actions` payload: Slack's real shape (bolt-python's corpus sample) for a click on a channel message. */
+/** A `block_actions` payload: Slack's real shape (bolt-python's test payload, in test/fixtures) for a click on a channel message. */
 export function blockActionPayload(click: ClickOptions): Record<string, unknown> {
-  const base = JSON.parse(readFileSync(join(CORPUS, 'block_actions__test_block_actions__body_L161.json'), 'utf8'));
+  const base = JSON.parse(readFileSync(join(BOLT_PYTHON_PAYLOADS, 'block_actions__test_block_actions__body_L161.json'), 'utf8'));
   const channel = click.channel ?? ALERT_CHANNEL;
   const ts = click.message.ts ?? ALERT_TS;
   return {

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifySlackSignature } from '../../app/slack/verify-request';
+import { FIXTURES_DIR } from '../support/corpus';
 
-const vector = JSON.parse(readFileSync(join(__dirname, '../../../shared/corpus/slack/signing/slack-docs-signature-vector.json'), 'utf8'));
+const vector = JSON.parse(readFileSync(join(FIXTURES_DIR, 'slack/signing/slack-docs-signature-vector.json'), 'utf8'));
 const base = {
   signingSecret: vector.signing_secret as string,
   rawBody: vector.raw_body as string,

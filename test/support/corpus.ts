@@ -1,11 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /**
- * Reads the shared corpus of real records (`../shared/corpus/`, beside the repository, in CI too).
- * See `../shared/corpus/PROVENANCE.md` for where each record came from.
+ * The repository's copies of real public records (CloudTrail, Slack payloads, SigmaHQ rules).
+ * Tests read nothing outside the repository: `test/fixtures/PROVENANCE.md` says where each file
+ * came from and how to refresh it.
  */
-export const CORPUS_DIR = resolve(__dirname, '../../../shared/corpus');
+export const FIXTURES_DIR = resolve(__dirname, '../fixtures');
 
 export const CLOUDTRAIL_FILES = [
   'panther-analysis',
@@ -25,14 +26,11 @@ export interface CorpusRecord {
   origin: Record<string, unknown>;
 }
 
-export function corpusAvailable(): boolean {
-  return existsSync(join(CORPUS_DIR, 'cloudtrail'));
-}
-
+/** Every CloudTrail record in `test/fixtures/cloudtrail/`, keyed `file:line`, with what its index says of it. */
 export function loadCloudTrailCorpus(): CorpusRecord[] {
   return CLOUDTRAIL_FILES.flatMap((file) => {
-    const lines = readJsonl(join(CORPUS_DIR, 'cloudtrail', `${file}.jsonl`));
-    const index = readJsonl(join(CORPUS_DIR, 'cloudtrail', `${file}.index.jsonl`));
+    const lines = readJsonl(join(FIXTURES_DIR, 'cloudtrail', `${file}.jsonl`));
+    const index = readJsonl(join(FIXTURES_DIR, 'cloudtrail', `${file}.index.jsonl`));
     return lines.map((value, i) => ({ key: `${file}:${i + 1}`, file, line: i + 1, value, origin: index[i] ?? {} }));
   });
 }

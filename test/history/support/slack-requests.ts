@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CORPUS_DIR } from '../../support/corpus';
+import { FIXTURES_DIR } from '../../support/corpus';
 import { signedFunctionUrlEvent } from '../../support/slack-requests';
 
 /**
  * Slack requests as Slack sends them: bodies built from the real payloads in
- * `../shared/corpus/slack/`, signed with Slack's v0 scheme
+ * `test/fixtures/slack/` (see test/fixtures/PROVENANCE.md), signed with Slack's v0 scheme
  * (`v0=` + hex HMAC-SHA256 of `v0:{timestamp}:{raw body}`), wrapped as a Lambda Function URL event.
  */
 
@@ -22,7 +22,7 @@ export function signedLambdaEvent(
 
 /** The bolt-js AwsLambdaReceiver slash command body, as `/iam-events <text>` answered at `responseUrl`. */
 export function slashCommandBody(text: string, responseUrl: string): string {
-  const raw = readFileSync(join(CORPUS_DIR, 'slack/bolt-js/slash_command__AwsLambdaReceiver.spec_L174.txt'), 'utf8').trim();
+  const raw = readFileSync(join(FIXTURES_DIR, 'slack/bolt-js/slash_command__AwsLambdaReceiver.spec_L174.txt'), 'utf8').trim();
   const params = new URLSearchParams(raw);
   params.set('command', '/iam-events');
   params.set('text', text);
@@ -33,7 +33,7 @@ export function slashCommandBody(text: string, responseUrl: string): string {
 /** The bolt-python block_actions body, as a click on a button with `actionId` and `value`. */
 export function blockActionsBody(actionId: string, value: string, responseUrl: string): string {
   const payload = JSON.parse(
-    readFileSync(join(CORPUS_DIR, 'slack/bolt-python/block_actions__test_block_actions__body_L161.json'), 'utf8'),
+    readFileSync(join(FIXTURES_DIR, 'slack/bolt-python/block_actions__test_block_actions__body_L161.json'), 'utf8'),
   ) as Record<string, any>;
   payload.response_url = responseUrl;
   payload.actions = [{ ...payload.actions[0], action_id: actionId, block_id: 'history.more.1', value }];
