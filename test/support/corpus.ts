@@ -35,11 +35,22 @@ export function loadCloudTrailCorpus(): CorpusRecord[] {
   });
 }
 
+/**
+ * The `detail-type` EventBridge gives a CloudTrail record: sign-ins (some real records spell the
+ * type `AwsConsoleSignin`), service events, and API calls for everything else.
+ */
+export function cloudTrailDetailType(record: Record<string, unknown>): string {
+  const type = String(record.eventType ?? '').toLowerCase();
+  if (type === 'awsconsolesignin') return 'AWS Console Sign In via CloudTrail';
+  if (type === 'awsserviceevent') return 'AWS Service Event via CloudTrail';
+  return 'AWS API Call via CloudTrail';
+}
+
 /** Wraps a CloudTrail record the way an EventBridge rule delivers it (no input transformer). */
 export function toEventBridge(record: Record<string, unknown>): Record<string, unknown> {
   if ('detail-type' in record) return record;
   const source = typeof record.eventSource === 'string' ? `aws.${record.eventSource.split('.')[0]}` : 'aws.unknown';
-  const detailType = record.eventType === 'AwsConsoleSignIn' ? 'AWS Console Sign In via CloudTrail' : 'AWS API Call via CloudTrail';
+  const detailType = cloudTrailDetailType(record);
   return {
     version: '0',
     id: `eb-${String(record.eventID ?? 'none')}`,

@@ -30,11 +30,15 @@ export function deliveredToRule(
   rule: { pattern: Record<string, unknown>; includeReadOnlyEvents: boolean },
   event: Record<string, unknown>,
 ): boolean {
+  if (isReadOnlyManagementEvent(event) && !rule.includeReadOnlyEvents) return false;
+  return matchesEventPattern(rule.pattern, event);
+}
+
+/** A CloudTrail API call starting with Get, List or Describe: delivered only to rules that ask for read-only events. */
+export function isReadOnlyManagementEvent(event: Record<string, unknown>): boolean {
   const detail = event.detail as Record<string, unknown> | undefined;
   const name = typeof detail?.eventName === 'string' ? detail.eventName : '';
-  const readOnlyManagementEvent = event['detail-type'] === 'AWS API Call via CloudTrail' && /^(Get|List|Describe)/.test(name);
-  if (readOnlyManagementEvent && !rule.includeReadOnlyEvents) return false;
-  return matchesEventPattern(rule.pattern, event);
+  return event['detail-type'] === 'AWS API Call via CloudTrail' && /^(Get|List|Describe)/.test(name);
 }
 
 function matchesLeaf(alternatives: unknown[], actual: unknown): boolean {
