@@ -8,6 +8,7 @@ import {
   type PutEventsRequestEntry,
   PutRuleCommand,
   PutTargetsCommand,
+  type RuleState,
 } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DEFAULT_CATALOG } from '../../app/catalog/catalog-config';
@@ -38,7 +39,7 @@ const sqs = new SQSClient({});
 interface SynthesizedRule {
   name: string;
   pattern: Record<string, unknown>;
-  state: string;
+  state: RuleState;
 }
 
 /** The rules of the template `cdk synth` produces (bundling skipped: the functions do not matter here). */
