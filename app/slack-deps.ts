@@ -4,6 +4,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Config } from './config';
 import type { DeferJob } from './jobs/types';
 import type { Logger } from './logger';
+import type { VersionedStore } from './state/versioned-store';
 
 /**
  * Everything the Slack side (Bolt listeners and deferred jobs) needs, built once per cold start by
@@ -21,6 +22,11 @@ export interface SlackAppDeps {
    */
   iam: () => Promise<IAMClient>;
   cloudtrail: (region: string) => Promise<CloudTrailClient>;
+  /**
+   * Shared state with optimistic concurrency: the stack's DynamoDB table in Lambda (every container
+   * sees the same items), a file or memory store locally.
+   */
+  store: VersionedStore;
   /** Hands slow work to the asynchronous path (Lambda self-invocation, or in-process locally). */
   defer: DeferJob;
   /** Posts a message to a Slack `response_url` (5 posts within 30 minutes per URL). */

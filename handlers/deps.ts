@@ -16,6 +16,8 @@ import { postToResponseUrl } from '../app/slack/response-url';
 import { createSlackClient } from '../app/slack/web-client';
 import type { SlackAppDeps } from '../app/slack-deps';
 import { type LocalStateOption, makeStateStore } from '../app/state/make-store';
+import { MemoryStore } from '../app/state/memory-store';
+import type { VersionedStore } from '../app/state/versioned-store';
 
 /**
  * The composition root: builds the clients and dependencies each handler needs, once per cold
@@ -80,6 +82,8 @@ export interface SlackAppDepsOptions {
    * `AWS_LAMBDA_FUNCTION_NAME` is set, else `in-process`.
    */
   defer?: DeferMode;
+  /** The state store when no DynamoDB table is configured (local mode); default an in-memory one. */
+  localStore?: VersionedStore;
 }
 
 /** {@link SlackAppDeps} plus, for in-process deferral, a way to wait for running jobs. */
@@ -93,7 +97,11 @@ export type SlackAppDepsResult = SlackAppDeps & { settled: () => Promise<void> }
  *   without `AWS_LAMBDA_FUNCTION_NAME`.
  */
 export async function makeSlackAppDeps(config: Config, logger: Logger, options: SlackAppDepsOptions = {}): Promise<SlackAppDepsResult> {
-  const credentials = options.credentials ?? (await makeSlackCredentials(config, options.readSecret));
+  const [credentials, tableStore] = await Promise.all([
+    options.credentials ?? makeSlackCredentials(config, options.readSecret),
+    makeStateStore(config, logger),
+  ]);
+  const store = tableStore ?? options.localStore ?? new MemoryStore();
   const slack = createSlackClient(credentials.botToken, { apiUrl: config.slack.apiUrl });
   const iam = once(async (): Promise<IAMClient> => {
     const { IAMClient } = await import('@aws-sdk/client-iam');
@@ -133,6 +141,7 @@ export async function makeSlackAppDeps(config: Config, logger: Logger, options: 
     slack,
     iam,
     cloudtrail,
+    store,
     defer,
     respond: (responseUrl, message) => postToResponseUrl(responseUrl, message),
     clock: () => new Date(),

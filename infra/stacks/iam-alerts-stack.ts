@@ -163,6 +163,8 @@ export class IamAlertsStack extends Stack {
         ...common,
         POWERTOOLS_SERVICE_NAME: 'iam-alerts-slack',
         HISTORY_REGIONS: settings.historyRegions.join(','),
+        // Shared state of the Slack side (alert state, job nonces), in the notifier's table.
+        STATE_TABLE_NAME: table.tableName,
         ...definedOnly({
           RESPONDER_USER_IDS: settings.responderUserIds.join(',') || undefined,
           RESPONDER_USERGROUP_ID: settings.responderUsergroupId,
@@ -172,6 +174,7 @@ export class IamAlertsStack extends Stack {
       },
     });
     secret.grantRead(slack);
+    table.grantReadWriteData(slack);
     // Slack cannot sign AWS requests (SigV4), so the URL's auth type is NONE; instead every request
     // is verified with Slack's signing secret (HMAC over the body and timestamp, 5-minute window)
     // before anything else runs, and unverifiable requests are answered 401.

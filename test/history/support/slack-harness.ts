@@ -8,6 +8,7 @@ import { registerIamEventsCommand } from '../../../app/listeners/commands/iam-ev
 import { createLogger } from '../../../app/logger';
 import { postToResponseUrl } from '../../../app/slack/response-url';
 import { createSlackClient } from '../../../app/slack/web-client';
+import { MemoryStore } from '../../../app/state/memory-store';
 import type { SlackAppDeps } from '../../../app/slack-deps';
 import type { FakeSlack } from '../../support/fake-slack';
 import { type VirtualTime, virtualTime } from './virtual-time';
@@ -45,6 +46,7 @@ export function historyHarness(
     slack: createSlackClient('xoxb-test-token', { apiUrl: slack.apiUrl, retries: 0 }),
     iam: () => Promise.reject(new Error('IAM is not used by /iam-events')),
     cloudtrail: options.cloudtrail ?? (async (region) => new CloudTrailClient({ region })),
+    store: new MemoryStore(),
     defer: async (kind, payload) => {
       deferred.push({ kind, payload });
       await (options.defer ?? inProcess)(kind, payload);
