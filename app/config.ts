@@ -73,6 +73,11 @@ const envSchema = z.object({
   RESPONDER_USERGROUP_ID: optionalText,
   PROTECTED_IAM_USERS: list,
   HISTORY_REGIONS: list.transform((regions) => (regions.length > 0 ? regions : ['us-east-1'])),
+  HISTORY_VIEWER_USERGROUP_ID: optionalText,
+  HISTORY_EVENT_SOURCES: list.refine(
+    (sources) => sources.every((s) => /^[a-z0-9-]+\.amazonaws\.com$/.test(s)),
+    'expected service hosts such as iam.amazonaws.com',
+  ),
   IDEMPOTENCY_TABLE_NAME: optionalText,
   STATE_TABLE_NAME: optionalText,
   BURST_WINDOW_SECONDS: positiveInt(300),
@@ -103,6 +108,16 @@ export interface Config {
   readonly responders: { readonly userIds: readonly string[]; readonly userGroupId?: string };
   readonly protectedIamUsers: readonly string[];
   readonly historyRegions: readonly string[];
+  /**
+   * Who may search with `/iam-events` besides the responders: members of this Slack user group.
+   * With neither responders nor this group, nobody may (the results show actors and source IPs).
+   */
+  readonly historyViewerUserGroupId?: string;
+  /**
+   * The event sources `event:` searches may return (the stack passes the catalog's); empty: the
+   * default catalog's (`app/history/history-scope.ts`).
+   */
+  readonly historyEventSources: readonly string[];
   readonly idempotencyTableName?: string;
   readonly stateTableName?: string;
   readonly burstWindowSeconds: number;
@@ -147,6 +162,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     responders: { userIds: e.RESPONDER_USER_IDS, userGroupId: e.RESPONDER_USERGROUP_ID },
     protectedIamUsers: e.PROTECTED_IAM_USERS,
     historyRegions: e.HISTORY_REGIONS,
+    historyViewerUserGroupId: e.HISTORY_VIEWER_USERGROUP_ID,
+    historyEventSources: e.HISTORY_EVENT_SOURCES,
     idempotencyTableName: e.IDEMPOTENCY_TABLE_NAME,
     stateTableName: e.STATE_TABLE_NAME,
     burstWindowSeconds: e.BURST_WINDOW_SECONDS,

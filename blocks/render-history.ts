@@ -93,25 +93,44 @@ export function renderHistory(view: HistoryPageView): RenderedMessage {
   return { text: safeText([summary, ...fallbackLines].join('\n'), SLACK_LIMITS.fallbackText), blocks };
 }
 
+/** What the help says about the search's scope and who may use it. */
+export interface HistoryHelpView {
+  regions: string[];
+  /** Service hosts an `event:` search may return. */
+  eventSources: string[];
+  /** Slack user groups whose members may search (responders' and viewers'), when configured. */
+  responderUserGroupId?: string;
+  viewerUserGroupId?: string;
+  /** False when nobody may search (no responders and no viewer group). */
+  searchEnabled: boolean;
+}
+
 /** The reply to `/iam-events help`. */
-export function renderHistoryHelp(defaults: { regions: string[] }): RenderedMessage {
+export function renderHistoryHelp(view: HistoryHelpView): RenderedMessage {
+  const services = view.eventSources.map((s) => s.replace(/\.amazonaws\.com$/, '')).join(', ');
   const text = [
     '*`/iam-events`* searches recent IAM and sign-in activity in CloudTrail (event history, up to 90 days).',
     '',
     '*Filters* (combine any, each once):',
     '• `user:<name>`: the IAM user as the caller *or* as the user acted on',
     '• `actor:<name>`: who made the call: an IAM user, or a role session or SSO user name (CloudTrail\'s "User name")',
-    '• `event:<EventName>`: one API, as CloudTrail names it, e.g. `event:CreateAccessKey` (any service)',
+    `• \`event:<EventName>\`: one API, as CloudTrail names it, e.g. \`event:CreateAccessKey\` (only the services iam-alerts watches: ${escapeText(services)})`,
     '• `ip:<address>`: source IP address',
     '• `since:<N>m|h|d`: how far back, up to `90d` (default `24h`)',
     '• `limit:<N>`: results per page, up to 100 (default 20)',
     '',
     '*Examples:* `/iam-events user:alice since:7d` · `/iam-events event:ConsoleLogin ip:203.0.113.7` · `/iam-events actor:deploy-bot limit:50`',
   ].join('\n');
+  // Group IDs, not `<!subteam^…>` mentions: help must not ping anyone.
+  const groups = [view.responderUserGroupId, view.viewerUserGroupId].filter((g): g is string => !!g);
+  const who = view.searchEnabled
+    ? `*Who may search:* the responders${groups.length > 0 ? ` and members of the user group${groups.length > 1 ? 's' : ''} ${groups.map((g) => inlineCode(g, 40)).join(', ')}` : ''}. The results show who did what from where, so others are refused.`
+    : '*Who may search:* nobody yet: an admin sets the responders (`RESPONDER_USER_IDS`, `RESPONDER_USERGROUP_ID`) or a viewer group (`HISTORY_VIEWER_USERGROUP_ID`).';
   const blocks: KnownBlock[] = [
     mrkdwnSection(text),
+    mrkdwnSection(who),
     context(
-      `Searches ${escapeText(defaults.regions.join(', '))}. Replies are visible only to you; *More* continues the same search. CloudTrail allows 2 lookups per second, so long searches page.`,
+      `Searches ${escapeText(view.regions.join(', '))}. Replies are visible only to you; *More* continues the same search. CloudTrail allows 2 lookups per second, so long searches page.`,
     ),
   ];
   return {

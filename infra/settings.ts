@@ -18,6 +18,7 @@ export const SETTING_SOURCES = {
   responderUsergroupId: 'RESPONDER_USERGROUP_ID',
   protectedIamUsers: 'PROTECTED_IAM_USERS',
   historyRegions: 'HISTORY_REGIONS',
+  historyViewerUsergroupId: 'HISTORY_VIEWER_USERGROUP_ID',
   alertRulesFile: 'ALERT_RULES_FILE',
   alertEmail: 'ALERT_EMAIL',
   createTrail: 'CREATE_TRAIL',
@@ -97,6 +98,8 @@ export const settingsSchema = z.strictObject({
   protectedIamUsers: list,
   /** Regions `/iam-events` searches. @default us-east-1 (where IAM's events are recorded) */
   historyRegions: list.transform((r) => (r.length > 0 ? r : ['us-east-1'])),
+  /** A Slack user group whose members may search with /iam-events besides the responders. */
+  historyViewerUsergroupId: text,
   /** Operator's rule changes (YAML/JSON, see app/catalog/catalog-config.ts), relative to the project. */
   alertRulesFile: text,
   /** Optional address that gets every alert and every alarm by SNS email (confirm the subscription!). */

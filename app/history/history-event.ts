@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { type CloudTrailRecord, cloudTrailRecordSchema } from '../events/cloudtrail-record';
 import { parseEventTime } from '../events/event-time';
 import { type Actor, describeActor } from '../events/identity';
+import { DEFAULT_HISTORY_EVENT_SOURCES } from './history-scope';
 import type { HistoryQuery } from './query';
 
 /**
@@ -92,11 +93,17 @@ const same = (a: string, b: string) => a.localeCompare(b, undefined, { sensitivi
  *
  * - `user:` matches the actor or the target user (IAM user names are case-insensitive).
  * - Without `event:`, only IAM and sign-in events count (a `Username` lookup returns every
- *   service's calls); `event:` names the API exactly, whatever its service.
+ *   service's calls); `event:` names the API exactly, and only in `eventSources` (the services
+ *   the alert catalog watches, see `history-scope.ts`).
  */
-export function matchesQuery(event: HistoryEvent, query: HistoryQuery): boolean {
+export function matchesQuery(
+  event: HistoryEvent,
+  query: HistoryQuery,
+  eventSources: readonly string[] = DEFAULT_HISTORY_EVENT_SOURCES,
+): boolean {
   if (query.event) {
-    if (event.eventName !== query.event) return false;
+    // LookupEvents by EventName returns that API of every service; keep the watched ones.
+    if (event.eventName !== query.event || !eventSources.includes(event.eventSource)) return false;
   } else if (!(IAM_EVENT_SOURCES as readonly string[]).includes(event.eventSource)) {
     return false;
   }

@@ -3,10 +3,12 @@ import { SLACK_LIMITS } from '../../blocks/limits';
 import type { RenderedMessage } from '../../blocks/render-alert';
 import { type HistoryPageView, renderHistory, renderHistoryNotice } from '../../blocks/render-history';
 import type { JobHandler } from '../jobs/types';
+import { authorizeHistoryViewer } from '../slack/responders';
 import type { SlackAppDeps } from '../slack-deps';
 import { encodeMoreButton, historyCursorSchema } from './cursor';
 import { HistoryLookupError } from './errors';
 import { matchesQuery } from './history-event';
+import { historyEventSources } from './history-scope';
 import { toHistoryEntryView } from './history-view';
 import { type LookupIamHistoryResult, lookupIamHistory } from './lookup';
 import { createLookupPacer, type LookupPacer } from './pacer';
@@ -27,7 +29,8 @@ export const HISTORY_BUDGET_MS = 20_000;
 export const historyJobPayloadSchema = z.strictObject({
   /** Where the answer goes: the slash command's or the button click's own response_url. */
   responseUrl: z.url({ protocol: /^https?$/ }),
-  userId: z.string().max(64).optional(),
+  /** Who asked (from the verified Slack request): re-checked here, as Disable User's job does. */
+  userId: z.string().regex(/^[A-Z0-9]{2,40}$/),
   query: historyQuerySchema,
   /** The search's fixed window and position (see `startHistoryCursor`). */
   cursor: historyCursorSchema,
@@ -54,11 +57,24 @@ export const historyJob: JobHandler<HistoryJobPayload> = {
   run: async (payload, deps) => {
     const context = { job: 'history', slackUser: payload.userId, page: payload.page, filters: describeQuery(payload.query) };
     let message: RenderedMessage;
+    const verdict = await authorizeHistoryViewer(payload.userId, deps);
+    if (!verdict.allowed) {
+      deps.logger.warn('history search refused in job', { ...context, reason: verdict.reason });
+      await deps
+        .respond(payload.responseUrl, {
+          response_type: 'ephemeral',
+          replace_original: false,
+          ...renderHistoryNotice({ emoji: ':lock:', title: 'You may not search IAM activity', lines: [verdict.message] }),
+        })
+        .catch((error: unknown) => deps.logger.error('could not tell the user', { ...context, error }));
+      return;
+    }
+    const eventSources = historyEventSources(deps.config);
     try {
       const result = await lookupIamHistory(payload.cursor, {
         clientFor: deps.cloudtrail,
         limit: payload.query.limit,
-        filter: (event) => matchesQuery(event, payload.query),
+        filter: (event) => matchesQuery(event, payload.query, eventSources),
         pacer: pacerFor(deps),
         budgetMs: HISTORY_BUDGET_MS,
         now: () => deps.clock().getTime(),

@@ -12,6 +12,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { loadCatalog } from '../../app/catalog/catalog-config';
 import { eventPatternsFor } from '../../app/catalog/event-patterns';
+import { catalogEventSources } from '../../app/history/history-scope';
 import { AlertTopics } from '../constructs/alert-topics';
 import { AlertsFunction } from '../constructs/alerts-function';
 import { AuditTrail } from '../constructs/audit-trail';
@@ -163,11 +164,14 @@ export class IamAlertsStack extends Stack {
         ...common,
         POWERTOOLS_SERVICE_NAME: 'iam-alerts-slack',
         HISTORY_REGIONS: settings.historyRegions.join(','),
+        // What an `event:` search may return: the services this catalog watches.
+        HISTORY_EVENT_SOURCES: catalogEventSources(catalog.rules).join(','),
         // Shared state of the Slack side (alert state, job nonces), in the notifier's table.
         STATE_TABLE_NAME: table.tableName,
         ...definedOnly({
           RESPONDER_USER_IDS: settings.responderUserIds.join(',') || undefined,
           RESPONDER_USERGROUP_ID: settings.responderUsergroupId,
+          HISTORY_VIEWER_USERGROUP_ID: settings.historyViewerUsergroupId,
           PROTECTED_IAM_USERS: settings.protectedIamUsers.join(',') || undefined,
           ACCOUNT_ALIASES: joinPairs(settings.accountAliases),
         }),

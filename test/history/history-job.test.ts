@@ -13,6 +13,7 @@ describe('buildHistoryPage', () => {
     );
     const payload: HistoryJobPayload = {
       responseUrl: 'https://hooks.slack.com/commands/T1/1/x',
+      userId: 'U0VIEWER',
       query,
       cursor: { startTime: 1_787_000_000, endTime: 1_794_776_000, streams },
       page: 1,

@@ -122,13 +122,28 @@ describe('renderHistory', () => {
 
 describe('renderHistoryHelp, renderHistoryNotice and renderHistoryPending', () => {
   it('explain the syntax and each failure within limits', () => {
-    const help = renderHistoryHelp({ regions: ['us-east-1'] });
+    const help = renderHistoryHelp({
+      regions: ['us-east-1'],
+      eventSources: ['iam.amazonaws.com', 'signin.amazonaws.com'],
+      viewerUserGroupId: 'S0VIEWERS',
+      searchEnabled: true,
+    });
     for (const key of ['user:', 'event:', 'actor:', 'ip:', 'since:', 'limit:']) expect(allText(help)).toContain(key);
+    expect(allText(help)).toContain('only the services iam-alerts watches: iam, signin');
+    expect(allText(help)).toContain('*Who may search:* the responders and members of the user group `S0VIEWERS`');
+    expect(allText(help)).not.toContain('<!subteam');
     const notice = renderHistoryNotice({ emoji: ':lock:', title: 'CloudTrail refused <!channel>', lines: ['`user:<!here>`'] });
     expect(allText(notice)).not.toContain('<!');
     const pending = renderHistoryPending('user:<!here>');
     expect(allText(pending)).not.toContain('<!here>');
     for (const message of [help, notice, pending]) expect(blockKitViolations(message)).toEqual([]);
+  });
+
+  it('says in help when nobody may search yet, and how an admin turns it on', () => {
+    const help = renderHistoryHelp({ regions: ['us-east-1'], eventSources: ['iam.amazonaws.com'], searchEnabled: false });
+
+    expect(allText(help)).toContain('nobody yet');
+    expect(allText(help)).toContain('HISTORY_VIEWER_USERGROUP_ID');
   });
 });
 
@@ -151,6 +166,7 @@ describe('history pages over the CloudTrail corpus', () => {
     });
     const payload: HistoryJobPayload = {
       responseUrl: 'https://hooks.slack.com/commands/T1/1/x',
+      userId: 'U0VIEWER',
       query: { sinceMinutes: 1440, limit: 100 },
       cursor: {
         startTime: 1,

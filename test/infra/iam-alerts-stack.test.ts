@@ -28,6 +28,7 @@ const CONTEXT = {
   protectedIamUsers: 'break-glass,admin-*',
   alertEmail: 'security@example.com',
   historyRegions: 'us-east-1,eu-west-1',
+  historyViewerUsergroupId: 'S0VIEWERS',
 };
 
 type Json = Record<string, any>;
@@ -270,7 +271,12 @@ describe('functions', () => {
       RESPONDER_USER_IDS: 'U0RESPONDER',
       PROTECTED_IAM_USERS: 'break-glass,admin-*',
       HISTORY_REGIONS: 'us-east-1,eu-west-1',
+      HISTORY_VIEWER_USERGROUP_ID: 'S0VIEWERS',
     });
+    // event: searches are held to the services the catalog watches (the same list the notifier uses).
+    const sources = String(slack.Properties.Environment.Variables.HISTORY_EVENT_SOURCES).split(',');
+    expect(sources).toEqual(expect.arrayContaining(['iam.amazonaws.com', 'signin.amazonaws.com', 'sts.amazonaws.com']));
+    expect(sources).not.toContain('s3.amazonaws.com');
     template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
     expect(template.toJSON().Outputs.SlackRequestUrl.Value).toEqual({ 'Fn::GetAtt': [expect.any(String), 'FunctionUrl'] });
   });

@@ -17,7 +17,8 @@ describe('/iam-events through handlers/slack.ts', () => {
   let h: Harness;
   beforeEach(async () => {
     cloudtrail.reset();
-    h = await startHarness();
+    // W111 (the corpus slash command's user) may search: a responder here.
+    h = await startHarness({ RESPONDER_USER_IDS: 'U0RESPONDER,W111' });
   });
   afterEach(() => h.close());
 
@@ -39,7 +40,7 @@ describe('/iam-events through handlers/slack.ts', () => {
     expect(blockKitViolations(first!.body)).toEqual([]);
     const more = (first!.body.blocks as any[]).find((b) => b.type === 'actions').elements[0].value as string;
 
-    const click = await h.click({ actionId: ACTION_IDS.historyMore, userId: 'U0ANYONE', value: more });
+    const click = await h.click({ actionId: ACTION_IDS.historyMore, userId: 'W111', value: more });
     expect(click).toMatchObject({ statusCode: 200 });
     await h.runDeferredJobs();
 

@@ -3,10 +3,12 @@ import { ACTION_IDS } from '../../../blocks/ids';
 import { renderHistoryNotice } from '../../../blocks/render-history';
 import { decodeMoreButton, type MoreButtonState } from '../../history/cursor';
 import type { HistoryJobPayload } from '../../history/history-job';
+import { authorizeHistoryViewer } from '../../slack/responders';
 import type { SlackAppDeps } from '../../slack-deps';
 
 /**
- * The More button under an `/iam-events` page: acks, reads the search's state back from the
+ * The More button under an `/iam-events` page: acks, checks the clicker may search (a page can be
+ * forwarded or its button reached by someone else), reads the search's state back from the
  * button (query, fixed window, NextTokens) and defers the next page to the `history` job, which
  * answers through this click's own response_url with a new ephemeral message.
  */
@@ -17,6 +19,12 @@ export function registerHistoryMoreAction(app: App, deps: SlackAppDeps): void {
     const responseUrl = body.response_url;
     if (!responseUrl) {
       deps.logger.warn('More clicked without a response_url', context);
+      return;
+    }
+    const verdict = await authorizeHistoryViewer(body.user.id, deps);
+    if (!verdict.allowed) {
+      deps.logger.warn('history page refused', { ...context, reason: verdict.reason });
+      await tell(deps, responseUrl, 'You may not search IAM activity', [verdict.message]);
       return;
     }
     let state: MoreButtonState;

@@ -2,24 +2,27 @@ import type { App } from '@slack/bolt';
 import { renderHistoryHelp, renderHistoryNotice, renderHistoryPending } from '../../../blocks/render-history';
 import { startHistoryCursor } from '../../history/cursor';
 import type { HistoryJobPayload } from '../../history/history-job';
+import { historyHelpView } from '../../history/history-scope';
 import { describeQuery, parseHistoryCommand } from '../../history/query';
+import { authorizeHistoryViewer } from '../../slack/responders';
 import type { SlackAppDeps } from '../../slack-deps';
 
 /** The slash command, as declared in manifest.yml. */
 export const IAM_EVENTS_COMMAND = '/iam-events';
 
 /**
- * `/iam-events [filters]`: answers help and bad syntax at once in the ack; for a search, acks
- * "Searching…" and defers the `history` job, which calls CloudTrail and replies through the
- * command's response_url. Nothing here waits on AWS, so Slack's 3-second deadline holds even on
- * a cold start.
+ * `/iam-events [filters]`: answers help and bad syntax at once in the ack; for a search, checks
+ * that the user may search (responders and the viewer group: the results name actors and source
+ * IPs), acks "Searching…" and defers the `history` job, which calls CloudTrail and replies through
+ * the command's response_url. Nothing here waits on AWS (only Slack, for a user group's members),
+ * so Slack's 3-second deadline holds even on a cold start.
  */
 export function registerIamEventsCommand(app: App, deps: SlackAppDeps): void {
   app.command(IAM_EVENTS_COMMAND, async ({ command, ack }) => {
     const context = { command: IAM_EVENTS_COMMAND, slackUser: command.user_id, channel: command.channel_id };
     const parsed = parseHistoryCommand(command.text);
     if (parsed.kind === 'help') {
-      await ack({ response_type: 'ephemeral', ...renderHistoryHelp({ regions: [...deps.config.historyRegions] }) });
+      await ack({ response_type: 'ephemeral', ...renderHistoryHelp(historyHelpView(deps.config)) });
       return;
     }
     if (parsed.kind === 'invalid') {
@@ -31,6 +34,15 @@ export function registerIamEventsCommand(app: App, deps: SlackAppDeps): void {
           title: "I couldn't read that search",
           lines: [...parsed.problems, 'Type `/iam-events help` for the syntax.'],
         }),
+      });
+      return;
+    }
+    const verdict = await authorizeHistoryViewer(command.user_id, deps);
+    if (!verdict.allowed) {
+      deps.logger.warn('history search refused', { ...context, reason: verdict.reason });
+      await ack({
+        response_type: 'ephemeral',
+        ...renderHistoryNotice({ emoji: ':lock:', title: 'You may not search IAM activity', lines: [verdict.message] }),
       });
       return;
     }

@@ -8,8 +8,8 @@ import { registerIamEventsCommand } from '../../../app/listeners/commands/iam-ev
 import { createLogger } from '../../../app/logger';
 import { postToResponseUrl } from '../../../app/slack/response-url';
 import { createSlackClient } from '../../../app/slack/web-client';
-import { MemoryStore } from '../../../app/state/memory-store';
 import type { SlackAppDeps } from '../../../app/slack-deps';
+import { MemoryStore } from '../../../app/state/memory-store';
 import type { FakeSlack } from '../../support/fake-slack';
 import { type VirtualTime, virtualTime } from './virtual-time';
 
@@ -33,10 +33,26 @@ export interface Harness {
  */
 export function historyHarness(
   slack: FakeSlack,
-  options: { regions?: string; cloudtrail?: (region: string) => Promise<CloudTrailClient>; defer?: DeferJob } = {},
+  options: {
+    regions?: string;
+    cloudtrail?: (region: string) => Promise<CloudTrailClient>;
+    defer?: DeferJob;
+    /** More settings (app/config.ts keys). */
+    env?: Record<string, string>;
+  } = {},
 ): Harness {
   const logger = createLogger('iam-alerts-test');
-  const config = loadConfig({ HISTORY_REGIONS: options.regions ?? 'us-east-1', SLACK_API_URL: slack.apiUrl });
+  // W111 is the user of the corpus's slash command and block_actions payloads: a viewer here.
+  const config = loadConfig({
+    HISTORY_REGIONS: options.regions ?? 'us-east-1',
+    SLACK_API_URL: slack.apiUrl,
+    HISTORY_VIEWER_USERGROUP_ID: 'S0VIEWERS',
+    ...options.env,
+  });
+  slack.respond('usergroups.users.list', (call) => ({
+    kind: 'ok',
+    body: { users: call.body.usergroup === 'S0VIEWERS' ? ['W111'] : [] },
+  }));
   const time = virtualTime('2026-11-22T06:00:00Z');
   const deferred: Harness['deferred'] = [];
   const inProcess = inProcessDefer(() => deps, logger);
