@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { SEVERITIES, type Severity } from '../blocks/alert-view';
+import { parseProtectedUsers } from './containment/protected-users';
 
 /**
  * The one place that reads `process.env`. Every setting is parsed once into a frozen, typed
@@ -71,7 +72,16 @@ const envSchema = z.object({
   ALERT_RULES_FILE: optionalText,
   RESPONDER_USER_IDS: list,
   RESPONDER_USERGROUP_ID: optionalText,
-  PROTECTED_IAM_USERS: list,
+  // A comma list, or a JSON array for names that contain commas: ["ops,admin","break-glass-*"].
+  PROTECTED_IAM_USERS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const parsed = parseProtectedUsers(v);
+      if ('names' in parsed) return parsed.names;
+      ctx.addIssue({ code: 'custom', message: parsed.problem });
+      return z.NEVER;
+    }),
   HISTORY_REGIONS: list.transform((regions) => (regions.length > 0 ? regions : ['us-east-1'])),
   HISTORY_VIEWER_USERGROUP_ID: optionalText,
   HISTORY_EVENT_SOURCES: list.refine(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseProtectedUsers } from '../app/containment/protected-users';
 import { SEVERITIES } from '../blocks/alert-view';
 
 /**
@@ -94,8 +95,20 @@ export const settingsSchema = z.strictObject({
   responderUserIds: list,
   /** A Slack user group whose members may press Disable User. */
   responderUsergroupId: text,
-  /** IAM user names (globs allowed) that Disable User must never touch: enforced by an IAM deny too. */
-  protectedIamUsers: list,
+  /**
+   * IAM user names (globs allowed), spelled as IAM spells them, that Disable User must never touch:
+   * enforced by an IAM deny too. A comma list, or a JSON array (cdk.json array, or a string) for
+   * names with commas.
+   */
+  protectedIamUsers: z
+    .unknown()
+    .optional()
+    .transform((v, ctx) => {
+      const parsed = parseProtectedUsers(v);
+      if ('names' in parsed) return parsed.names;
+      ctx.addIssue({ code: 'custom', message: parsed.problem });
+      return z.NEVER;
+    }),
   /** Regions `/iam-events` searches. @default us-east-1 (where IAM's events are recorded) */
   historyRegions: list.transform((r) => (r.length > 0 ? r : ['us-east-1'])),
   /** A Slack user group whose members may search with /iam-events besides the responders. */

@@ -21,6 +21,12 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config.slack)).toBe(true);
   });
 
+  it('reads PROTECTED_IAM_USERS as a JSON array too, for IAM names that contain commas', () => {
+    expect(loadConfig({ PROTECTED_IAM_USERS: '["ops,admin", "break-glass-*"]' }).protectedIamUsers).toEqual(['ops,admin', 'break-glass-*']);
+    expect(() => loadConfig({ PROTECTED_IAM_USERS: '["ops,admin", break-glass]' })).toThrow(/PROTECTED_IAM_USERS: expected a JSON array/);
+    expect(() => loadConfig({ PROTECTED_IAM_USERS: 'alice bob' })).toThrow(/PROTECTED_IAM_USERS: "alice bob" is not an IAM user name/);
+  });
+
   it('names every malformed variable', () => {
     expect(() =>
       loadConfig({ SLACK_BOT_TOKEN: 'xoxp-user-token', SLACK_CHANNEL_BY_SEVERITY: 'urgent=C1', BURST_WINDOW_SECONDS: '-3' }),

@@ -12,6 +12,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { loadCatalog } from '../../app/catalog/catalog-config';
 import { eventPatternsFor } from '../../app/catalog/event-patterns';
+import { formatProtectedUsers } from '../../app/containment/protected-users';
 import { catalogEventSources } from '../../app/history/history-scope';
 import { AlertTopics } from '../constructs/alert-topics';
 import { AlertsFunction } from '../constructs/alerts-function';
@@ -172,7 +173,7 @@ export class IamAlertsStack extends Stack {
           RESPONDER_USER_IDS: settings.responderUserIds.join(',') || undefined,
           RESPONDER_USERGROUP_ID: settings.responderUsergroupId,
           HISTORY_VIEWER_USERGROUP_ID: settings.historyViewerUsergroupId,
-          PROTECTED_IAM_USERS: settings.protectedIamUsers.join(',') || undefined,
+          PROTECTED_IAM_USERS: formatProtectedUsers(settings.protectedIamUsers),
           ACCOUNT_ALIASES: joinPairs(settings.accountAliases),
         }),
       },
@@ -296,7 +297,8 @@ export class IamAlertsStack extends Stack {
           sid: 'NeverTouchProtectedUsers',
           effect: Effect.DENY,
           actions: [...DISABLE_USER_ACTIONS],
-          // A user's ARN includes its path: user/name and user/some/path/name.
+          // A user's ARN includes its path: user/name and user/some/path/name. IAM compares these
+          // case-sensitively, and so does the app (`protectionReason`).
           resources: protectedUsers.flatMap((name) => [userArn(name), userArn(`*/${name}`)]),
         }),
       );

@@ -327,6 +327,27 @@ describe('IAM least privilege', () => {
     for (const name of ['user/break-glass', 'user/*/break-glass', 'user/admin-*', 'user/*/admin-*']) expect(denied).toContain(`:${name}"`);
   });
 
+  it('denies protected users exactly as spelled (IAM ARNs are case-sensitive), names with commas included', () => {
+    const { app, stack } = createIamAlertsApp({
+      context: { ...CDK_JSON_CONTEXT, ...CONTEXT, protectedIamUsers: '["ops,admin","Break-Glass"]', 'aws:cdk:bundling-stacks': [] },
+      outdir: mkdtempSync(join(tmpdir(), 'iam-alerts-cdk-')),
+      stackProps: { projectRoot: PROJECT_ROOT },
+    });
+    app.synth();
+    const json = Template.fromStack(stack).toJSON();
+    const docs = Object.values(json.Resources as Record<string, Json>)
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap((r) => r.Properties.PolicyDocument.Statement as Json[]);
+    const deny = docs.find((s) => s.Sid === 'NeverTouchProtectedUsers')!;
+    const tails = (deny.Resource as Json[]).map((r) => JSON.stringify(r).match(/:user\/([^"]+)"\]\]\}$/)?.[1]);
+    expect(tails.sort()).toEqual(['*/Break-Glass', '*/ops,admin', 'Break-Glass', 'ops,admin']);
+    const slackFn = Object.values(json.Resources as Record<string, Json>).find(
+      (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Description.startsWith('iam-alerts Slack'),
+    )!;
+    // The app reads the same names back (JSON, since one contains a comma) and compares them case-sensitively too.
+    expect(slackFn.Properties.Environment.Variables.PROTECTED_IAM_USERS).toBe('["ops,admin","Break-Glass"]');
+  });
+
   it('lists every IAM call that the containment code makes', () => {
     const dir = join(PROJECT_ROOT, 'app/containment');
     const source = readdirSync(dir)

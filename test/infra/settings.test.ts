@@ -30,6 +30,16 @@ describe('readSettings', () => {
     });
   });
 
+  it('reads protectedIamUsers as a comma list, a JSON array string, or a cdk.json array', () => {
+    expect(fromContext({}, { PROTECTED_IAM_USERS: 'break-glass-*, admin' }).protectedIamUsers).toEqual(['break-glass-*', 'admin']);
+    expect(fromContext({ protectedIamUsers: '["ops,admin","Break-Glass"]' }).protectedIamUsers).toEqual(['ops,admin', 'Break-Glass']);
+    expect(fromContext({ protectedIamUsers: ['ops,admin'] }).protectedIamUsers).toEqual(['ops,admin']);
+    expect(() => fromContext({ protectedIamUsers: '["ops,admin"' })).toThrow(
+      /protectedIamUsers \(-c protectedIamUsers=… or PROTECTED_IAM_USERS\): expected a JSON array/,
+    );
+    expect(() => fromContext({ protectedIamUsers: ['has space'] })).toThrow(/"has space" is not an IAM user name/);
+  });
+
   it('names each bad setting with where to set it', () => {
     expect(() => fromContext({ slackChannelId: '#alerts', logRetentionDays: '42', alertEmail: 'nope' })).toThrow(SettingsError);
     expect(() => fromContext({ slackChannelId: '#alerts' })).toThrow(/slackChannelId \(-c slackChannelId=… or SLACK_CHANNEL_ID\)/);
