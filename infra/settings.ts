@@ -27,6 +27,7 @@ export const SETTING_SOURCES = {
   trailLogExpirationDays: 'TRAIL_LOG_EXPIRATION_DAYS',
   logRetentionDays: 'LOG_RETENTION_DAYS',
   allowAnyRegion: 'ALLOW_ANY_REGION',
+  legacyDenyPolicyRemoval: 'LEGACY_DENY_POLICY_REMOVAL',
 } as const;
 export type SettingKey = keyof typeof SETTING_SOURCES;
 
@@ -130,6 +131,12 @@ export const settingsSchema = z.strictObject({
   ),
   /** Deploy outside us-east-1 without the template refusing (IAM's events arrive only in us-east-1). @default false */
   allowAnyRegion: flag(false),
+  /**
+   * Let Re-enable delete the inline deny policy `iam-alerts-deny-all` that earlier versions attached
+   * (`iam:DeleteUserPolicy`, only on users tagged `iam-alerts:disabled-by`). Turn off once no user
+   * carries that policy: the role then may delete no inline policy at all. @default true
+   */
+  legacyDenyPolicyRemoval: flag(true),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

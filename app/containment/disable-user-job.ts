@@ -64,6 +64,14 @@ export const disableUserJob: JobHandler<DisableUserJob> = {
         actorUserId: job.actorUserId,
         now,
         protectedPatterns: deps.config.protectedIamUsers,
+        // Role sessions outlive the user's deny: the report lists the roles it assumed (CloudTrail).
+        assumedRoles: {
+          clientFor: deps.cloudtrail,
+          regions: deps.config.historyRegions,
+          now: () => deps.clock().getTime(),
+          sleep: deps.sleep,
+          logger,
+        },
       });
       logger.info('disable finished', {
         outcome: result.outcome,
@@ -77,6 +85,7 @@ export const disableUserJob: JobHandler<DisableUserJob> = {
         at: { epochSeconds: Math.floor(now.getTime() / 1000), iso: now.toISOString() },
         outcome: result.outcome,
         steps: result.steps,
+        findings: result.findings,
       };
     } catch (error) {
       await tellFailure(deps, job, error);

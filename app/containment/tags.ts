@@ -1,3 +1,8 @@
+/**
+ * The prefix of every tag iam-alerts writes: the Slack role may write (and remove) no other tag key.
+ */
+export const IAM_ALERTS_TAG_PREFIX = 'iam-alerts:';
+
 /** Tags iam-alerts puts on an IAM user it disabled: who, when, for which alert, which keys. */
 export const TAGS = {
   disabledBy: 'iam-alerts:disabled-by',

@@ -12,7 +12,9 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { loadCatalog } from '../../app/catalog/catalog-config';
 import { eventPatternsFor } from '../../app/catalog/event-patterns';
+import { DENY_ALL_MANAGED_POLICY_NAME } from '../../app/containment/deny-policy';
 import { formatProtectedUsers } from '../../app/containment/protected-users';
+import { IAM_ALERTS_TAG_PREFIX, TAGS } from '../../app/containment/tags';
 import { catalogEventSources } from '../../app/history/history-scope';
 import { AlertTopics } from '../constructs/alert-topics';
 import { AlertsFunction } from '../constructs/alerts-function';
@@ -21,28 +23,48 @@ import { CatalogRules, planRules } from '../constructs/catalog-rules';
 import type { Settings } from '../settings';
 
 /**
- * The IAM actions of Disable User and Re-enable (`app/containment/`): deactivate access keys,
- * signing certificates, SSH keys and service credentials, delete the console password, put a
- * deny-all inline policy, tag the user with who did it, and the reads that find those. Allowed on
- * `user/*` of this account only, and explicitly denied on protected users. A test checks that
- * every IAM call in `app/containment/` is listed here.
+ * The IAM actions of Disable User and Re-enable (`app/containment/`), by how far each is trusted.
+ * All of them are allowed on `user/*` of this account only, and explicitly denied on protected
+ * users. The role may write no policy but AWSDenyAll and no tag outside `iam-alerts:*`: code
+ * running in this internet-facing function cannot grant anyone anything (issue 11).
+ */
+export const SLACK_IAM_ACTIONS = {
+  /** Reads, and switching credentials off (or, for Re-enable, keys back on): no condition. */
+  credentials: [
+    'iam:GetUser',
+    'iam:ListAccessKeys',
+    'iam:UpdateAccessKey',
+    'iam:DeleteLoginProfile',
+    'iam:ListSigningCertificates',
+    'iam:UpdateSigningCertificate',
+    'iam:ListSSHPublicKeys',
+    'iam:UpdateSSHPublicKey',
+    'iam:ListServiceSpecificCredentials',
+    'iam:UpdateServiceSpecificCredential',
+    'iam:ListAttachedUserPolicies',
+    'iam:GetUserPolicy',
+  ],
+  /** Only with `iam:PolicyARN` equal to AWS's managed AWSDenyAll. */
+  denyAllPolicy: ['iam:AttachUserPolicy', 'iam:DetachUserPolicy'],
+  /** Only for tag keys `iam-alerts:*` (`aws:TagKeys`). */
+  tags: ['iam:TagUser', 'iam:UntagUser'],
+  /**
+   * Re-enable removing the inline deny policy of earlier versions: only on users tagged
+   * `iam-alerts:disabled-by`, and only while `legacyDenyPolicyRemoval` is on. IAM has no condition
+   * key for the policy name, so this is the loosest grant left (docs/DEPLOY.md says what it risks).
+   */
+  legacyDenyPolicy: ['iam:DeleteUserPolicy'],
+} as const;
+
+/**
+ * Every IAM action of Disable User and Re-enable: what the Deny on protected users covers. A test
+ * checks that every IAM call in `app/containment/` is listed here.
  */
 export const DISABLE_USER_ACTIONS = [
-  'iam:GetUser',
-  'iam:ListAccessKeys',
-  'iam:UpdateAccessKey',
-  'iam:DeleteLoginProfile',
-  'iam:ListSigningCertificates',
-  'iam:UpdateSigningCertificate',
-  'iam:ListSSHPublicKeys',
-  'iam:UpdateSSHPublicKey',
-  'iam:ListServiceSpecificCredentials',
-  'iam:UpdateServiceSpecificCredential',
-  'iam:GetUserPolicy',
-  'iam:PutUserPolicy',
-  'iam:DeleteUserPolicy',
-  'iam:TagUser',
-  'iam:UntagUser',
+  ...SLACK_IAM_ACTIONS.credentials,
+  ...SLACK_IAM_ACTIONS.denyAllPolicy,
+  ...SLACK_IAM_ACTIONS.tags,
+  ...SLACK_IAM_ACTIONS.legacyDenyPolicy,
 ] as const;
 
 /** Namespace and name of the metric the notifier emits when Slack rejects its configuration. */
@@ -184,7 +206,7 @@ export class IamAlertsStack extends Stack {
     // is verified with Slack's signing secret (HMAC over the body and timestamp, 5-minute window)
     // before anything else runs, and unverifiable requests are answered 401.
     const url = slack.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
-    this.grantSlackPermissions(slack, settings.protectedIamUsers);
+    this.grantSlackPermissions(slack, settings.protectedIamUsers, settings.legacyDenyPolicyRemoval);
 
     this.alarms(topics, [
       ['EventRulesDlqNotEmpty', eventRulesDlq.metricApproximateNumberOfMessagesVisible(), 'EventBridge could not deliver alerts to SNS'],
@@ -288,9 +310,40 @@ export class IamAlertsStack extends Stack {
     return queue;
   }
 
-  private grantSlackPermissions(slack: AlertsFunction, protectedUsers: readonly string[]): void {
+  private grantSlackPermissions(slack: AlertsFunction, protectedUsers: readonly string[], legacyDenyPolicyRemoval: boolean): void {
     const userArn = (name: string) => this.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: name });
-    slack.addToRolePolicy(new PolicyStatement({ sid: 'DisableUser', actions: [...DISABLE_USER_ACTIONS], resources: [userArn('*')] }));
+    const allUsers = [userArn('*')];
+    slack.addToRolePolicy(new PolicyStatement({ sid: 'DisableUser', actions: [...SLACK_IAM_ACTIONS.credentials], resources: allUsers }));
+    slack.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'AttachOnlyAwsDenyAll',
+        actions: [...SLACK_IAM_ACTIONS.denyAllPolicy],
+        resources: allUsers,
+        conditions: { ArnEquals: { 'iam:PolicyARN': `arn:${Aws.PARTITION}:iam::aws:policy/${DENY_ALL_MANAGED_POLICY_NAME}` } },
+      }),
+    );
+    slack.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'TagOnlyIamAlertsKeys',
+        actions: [...SLACK_IAM_ACTIONS.tags],
+        resources: allUsers,
+        // ForAllValues is also true when the request has no tag keys at all: require them (Null false).
+        conditions: {
+          'ForAllValues:StringLike': { 'aws:TagKeys': [`${IAM_ALERTS_TAG_PREFIX}*`] },
+          Null: { 'aws:TagKeys': 'false' },
+        },
+      }),
+    );
+    if (legacyDenyPolicyRemoval) {
+      slack.addToRolePolicy(
+        new PolicyStatement({
+          sid: 'RemoveLegacyDenyPolicy',
+          actions: [...SLACK_IAM_ACTIONS.legacyDenyPolicy],
+          resources: allUsers,
+          conditions: { Null: { [`aws:ResourceTag/${TAGS.disabledBy}`]: 'false' } },
+        }),
+      );
+    }
     if (protectedUsers.length > 0) {
       slack.addToRolePolicy(
         new PolicyStatement({
@@ -312,7 +365,8 @@ export class IamAlertsStack extends Stack {
     });
     Validations.of(slack.role!).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:user/*]',
-      reason: 'Disable User may act on any IAM user of this account (user/*); protected users are explicitly denied.',
+      reason:
+        'Disable User may act on any IAM user of this account (user/*), within conditions: policies only AWSDenyAll (iam:PolicyARN), tags only iam-alerts:* (aws:TagKeys), inline policy deletion only on users tagged iam-alerts:disabled-by; protected users are explicitly denied.',
     });
     Validations.of(slack.role!).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',

@@ -109,3 +109,85 @@ describe('renderReenableReport', () => {
     expect(withoutReenableButton(report)).toHaveLength(report.length - 1);
   });
 });
+
+describe('renderContainmentReport: what the steps could not settle', () => {
+  const LAST = { epochSeconds: 1714555800, iso: '2024-05-01T09:30:00.000Z' };
+  const roles = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ arn: `arn:aws:iam::123456789012:role/role-${i}`, times: i + 1, last: LAST }));
+  const text = (v: ContainmentReportView) => JSON.stringify(renderContainmentReport(v).blocks);
+  const clean = { lateAccessKeys: [], userDeleted: false };
+
+  it('says that role sessions are not cut, and lists the roles assumed with where to revoke them', () => {
+    const report = text(
+      view({ findings: { ...clean, assumedRoles: { sinceHours: 12, regions: ['us-east-1', 'eu-west-1'], roles: roles(2) } } }),
+    );
+
+    expect(report).toContain('*Role sessions are not cut.*');
+    expect(report).toContain('Roles it assumed in the last 12 h (us-east-1, eu-west-1)');
+    expect(report).toContain('*Revoke active sessions*');
+    expect(report).toContain('• `arn:aws:iam::123456789012:role/role-0`: once, last <!date^1714555800^');
+    expect(report).toContain('• `arn:aws:iam::123456789012:role/role-1`: 2 times');
+  });
+
+  it('says when it found no role assumed, and when the search may have missed some', () => {
+    const none = text(view({ findings: { ...clean, assumedRoles: { sinceHours: 12, regions: ['us-east-1'], roles: [] } } }));
+    expect(none).toContain('No successful `AssumeRole` by this user in the last 12 h (us-east-1).');
+
+    const partial = text(
+      view({ findings: { ...clean, assumedRoles: { sinceHours: 12, regions: ['us-east-1'], roles: roles(1), incomplete: 'budget' } } }),
+    );
+    expect(partial).toContain('_The search ran out of time: older calls may be missing._');
+  });
+
+  it('says the check failed instead of showing no roles', () => {
+    const report = text(
+      view({
+        findings: {
+          ...clean,
+          assumedRoles: {
+            sinceHours: 12,
+            regions: ['us-east-1'],
+            roles: [],
+            error: 'LookupEvents failed in us-east-1: AccessDenied <!here>',
+          },
+        },
+      }),
+    );
+
+    expect(report).toContain('*Could not check which roles it assumed*: LookupEvents failed in us-east-1: AccessDenied &lt;!here&gt;');
+    expect(report).not.toContain('No successful');
+  });
+
+  it('names keys created during containment and says Re-enable will not revive them', () => {
+    const report = text(view({ findings: { ...clean, lateAccessKeys: ['AKIALATEKEYATTACKER1'] } }));
+
+    expect(report).toContain('*Access key `AKIALATEKEYATTACKER1` was created while iam-alerts was disabling this user*');
+    expect(report).toContain('*not* recorded for Re-enable');
+  });
+
+  it('says plainly when the user was deleted midway, instead of asking for a retry', () => {
+    const report = text(view({ outcome: 'partial', findings: { ...clean, userDeleted: true } }));
+
+    expect(report).toContain('*User `mallory` was deleted while iam-alerts was disabling it*, so the steps after that were not run');
+    expect(report).not.toContain('Some steps failed');
+  });
+
+  it('shows at most ten roles, escapes what CloudTrail said, and fits Block Kit limits', () => {
+    const many = roles(25).map((r, i) => (i === 0 ? { ...r, arn: `arn:aws:iam::1:role/<!channel>${'x'.repeat(300)}` } : r));
+    const message = renderContainmentReport(
+      view({
+        findings: {
+          lateAccessKeys: ['AKIALATEKEYATTACKER1', 'AKIALATEKEYATTACKER2'],
+          userDeleted: true,
+          assumedRoles: { sinceHours: 12, regions: ['us-east-1'], roles: many, incomplete: 'limit' },
+        },
+      }),
+    );
+
+    const report = JSON.stringify(message.blocks);
+    expect(report).toContain('• and 15 more roles');
+    expect(report).not.toContain('<!channel>');
+    expect(report).toContain('were created while');
+    expect(blockKitViolations(message)).toEqual([]);
+  });
+});

@@ -1,10 +1,14 @@
 import {
+  AttachUserPolicyCommand,
   DeleteLoginProfileCommand,
   DeleteUserPolicyCommand,
+  DetachUserPolicyCommand,
   GetUserCommand,
   GetUserPolicyCommand,
   IAMClient,
+  LimitExceededException,
   ListAccessKeysCommand,
+  ListAttachedUserPoliciesCommand,
   ListServiceSpecificCredentialsCommand,
   ListSigningCertificatesCommand,
   ListSSHPublicKeysCommand,
@@ -28,24 +32,34 @@ export type Status = 'Active' | 'Inactive';
 export interface Credential {
   id: string;
   status: Status;
+  /** CreateDate IAM reports (access keys), in whole seconds as IAM does. */
+  createDate?: Date;
 }
 
 export interface IamUserState {
   userName: string;
   accountId: string;
+  /** Partition of the user's ARN (`aws`, `aws-us-gov`, …). */
+  partition: string;
   loginProfile: boolean;
   accessKeys: Credential[];
   certificates: Credential[];
   sshKeys: Credential[];
   serviceCredentials: Credential[];
   inlinePolicies: Map<string, string>;
+  /** ARNs of the managed policies attached (IAM allows 10 per user by default). */
+  attachedPolicies: string[];
   tags: Map<string, string>;
 }
+
+/** IAM's default quota of managed policies attached to one user. */
+export const MANAGED_POLICIES_PER_USER = 10;
 
 export function makeUser(overrides: Partial<IamUserState> = {}): IamUserState {
   return {
     userName: 'mallory',
     accountId: '123456789012',
+    partition: 'aws',
     loginProfile: true,
     accessKeys: [
       { id: 'AKIAMALLORYACTIVE001', status: 'Active' },
@@ -55,6 +69,7 @@ export function makeUser(overrides: Partial<IamUserState> = {}): IamUserState {
     sshKeys: [{ id: 'APKAMALLORYSSHKEY001', status: 'Active' }],
     serviceCredentials: [{ id: 'ACCAMALLORYSVCCRED01', status: 'Active' }],
     inlinePolicies: new Map(),
+    attachedPolicies: [],
     tags: new Map(),
     ...overrides,
   };
@@ -81,6 +96,9 @@ export type CommandName =
   | 'GetUserPolicy'
   | 'PutUserPolicy'
   | 'DeleteUserPolicy'
+  | 'ListAttachedUserPolicies'
+  | 'AttachUserPolicy'
+  | 'DetachUserPolicy'
   | 'TagUser'
   | 'UntagUser';
 
@@ -116,7 +134,11 @@ export function serveIamUsers(
       const u = find(i.UserName);
       const Tags = [...u.tags].map(([Key, Value]) => ({ Key, Value }));
       return {
-        User: { UserName: u.userName, Arn: `arn:aws:iam::${u.accountId}:user/${u.userName}`, Tags: Tags.length ? Tags : undefined },
+        User: {
+          UserName: u.userName,
+          Arn: `arn:${u.partition}:iam::${u.accountId}:user/${u.userName}`,
+          Tags: Tags.length ? Tags : undefined,
+        },
       };
     }),
   );
@@ -130,7 +152,12 @@ export function serveIamUsers(
   );
   iam.on(ListAccessKeysCommand).callsFake(
     handle('ListAccessKeys', (i) => ({
-      AccessKeyMetadata: find(i.UserName).accessKeys.map((k) => ({ UserName: i.UserName, AccessKeyId: k.id, Status: k.status })),
+      AccessKeyMetadata: find(i.UserName).accessKeys.map((k) => ({
+        UserName: i.UserName,
+        AccessKeyId: k.id,
+        Status: k.status,
+        CreateDate: k.createDate,
+      })),
       IsTruncated: false,
     })),
   );
@@ -192,6 +219,35 @@ export function serveIamUsers(
     handle('DeleteUserPolicy', (i) => {
       const u = find(i.UserName);
       if (!u.inlinePolicies.delete(i.PolicyName)) throw noSuchEntity(`The user policy with name ${i.PolicyName} cannot be found.`);
+      return {};
+    }),
+  );
+  iam.on(ListAttachedUserPoliciesCommand).callsFake(
+    handle('ListAttachedUserPolicies', (i) => ({
+      AttachedPolicies: find(i.UserName).attachedPolicies.map((arn) => ({ PolicyArn: arn, PolicyName: arn.split('/').pop() })),
+      IsTruncated: false,
+    })),
+  );
+  iam.on(AttachUserPolicyCommand).callsFake(
+    handle('AttachUserPolicy', (i) => {
+      const u = find(i.UserName);
+      // Attaching a policy that is already attached succeeds and changes nothing, as in IAM.
+      if (u.attachedPolicies.includes(i.PolicyArn)) return {};
+      if (u.attachedPolicies.length >= MANAGED_POLICIES_PER_USER) {
+        throw new LimitExceededException({
+          message: `Cannot exceed quota for PoliciesPerUser: ${MANAGED_POLICIES_PER_USER}`,
+          $metadata: {},
+        });
+      }
+      u.attachedPolicies.push(i.PolicyArn);
+      return {};
+    }),
+  );
+  iam.on(DetachUserPolicyCommand).callsFake(
+    handle('DetachUserPolicy', (i) => {
+      const u = find(i.UserName);
+      if (!u.attachedPolicies.includes(i.PolicyArn)) throw noSuchEntity(`Policy ${i.PolicyArn} was not found.`);
+      u.attachedPolicies = u.attachedPolicies.filter((arn) => arn !== i.PolicyArn);
       return {};
     }),
   );

@@ -318,13 +318,59 @@ describe('IAM least privilege', () => {
 
   it('lets Disable User act on IAM users of this account only, and never on protected users', () => {
     const iamStatements = statements().filter((s) => list(s.Action).some((a: string) => a.startsWith('iam:')));
-    const allow = iamStatements.find((s) => s.Effect === 'Allow')!;
-    expect(JSON.stringify(allow.Resource)).toMatch(/:iam::",\{"Ref":"AWS::AccountId"\},":user\/\*"/);
-    expect([...allow.Action].sort()).toEqual([...DISABLE_USER_ACTIONS].sort());
+    const allows = iamStatements.filter((s) => s.Effect === 'Allow');
+    for (const allow of allows)
+      expect(JSON.stringify(allow.Resource)).toMatch(
+        /^\{"Fn::Join":\["",\["arn:",\{"Ref":"AWS::Partition"\},":iam::",\{"Ref":"AWS::AccountId"\},":user\/\*"\]\]\}$/,
+      );
+    expect(allows.flatMap((s) => list(s.Action)).sort()).toEqual([...DISABLE_USER_ACTIONS].sort());
     const deny = iamStatements.find((s) => s.Effect === 'Deny')!;
     expect([...deny.Action].sort()).toEqual([...DISABLE_USER_ACTIONS].sort());
     const denied = JSON.stringify(deny.Resource);
     for (const name of ['user/break-glass', 'user/*/break-glass', 'user/admin-*', 'user/*/admin-*']) expect(denied).toContain(`:${name}"`);
+  });
+
+  it('grants no unconditioned policy or tag write: only AWSDenyAll, only iam-alerts:* keys, no PutUserPolicy', () => {
+    const allows = statements().filter((s) => s.Effect === 'Allow');
+    const actions = allows.flatMap((s) => list(s.Action) as string[]);
+    expect(actions.filter((a) => /^iam:Put\w*Policy$/.test(a))).toEqual([]);
+    const writes = allows.filter((s) =>
+      list(s.Action).some((a: string) => /^iam:(\w*Policy|Tag\w*|Untag\w*)$/.test(a) && !/^iam:(Get|List)/.test(a)),
+    );
+    expect(writes.map((s) => s.Sid).sort()).toEqual(['AttachOnlyAwsDenyAll', 'RemoveLegacyDenyPolicy', 'TagOnlyIamAlertsKeys']);
+    for (const s of writes) expect(s.Condition).toBeDefined();
+    const bySid = Object.fromEntries(writes.map((s) => [s.Sid, s]));
+    expect(bySid.AttachOnlyAwsDenyAll).toMatchObject({
+      Action: ['iam:AttachUserPolicy', 'iam:DetachUserPolicy'],
+      Condition: {
+        ArnEquals: { 'iam:PolicyARN': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AWSDenyAll']] } },
+      },
+    });
+    expect(bySid.TagOnlyIamAlertsKeys).toMatchObject({
+      Action: ['iam:TagUser', 'iam:UntagUser'],
+      Condition: { 'ForAllValues:StringLike': { 'aws:TagKeys': ['iam-alerts:*'] }, Null: { 'aws:TagKeys': 'false' } },
+    });
+    // IAM has no condition key for an inline policy's name: only users iam-alerts tagged as disabled.
+    expect(bySid.RemoveLegacyDenyPolicy).toMatchObject({
+      Action: 'iam:DeleteUserPolicy',
+      Condition: { Null: { 'aws:ResourceTag/iam-alerts:disabled-by': 'false' } },
+    });
+  });
+
+  it('lets the role delete no inline policy at all once legacyDenyPolicyRemoval is off', () => {
+    const { app, stack } = createIamAlertsApp({
+      context: { ...CDK_JSON_CONTEXT, ...CONTEXT, legacyDenyPolicyRemoval: 'false', 'aws:cdk:bundling-stacks': [] },
+      outdir: mkdtempSync(join(tmpdir(), 'iam-alerts-cdk-')),
+      stackProps: { projectRoot: PROJECT_ROOT },
+    });
+    app.synth();
+    const allowed = Object.values(Template.fromStack(stack).toJSON().Resources as Record<string, Json>)
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap((r) => r.Properties.PolicyDocument.Statement as Json[])
+      .filter((s) => s.Effect === 'Allow')
+      .flatMap((s) => list(s.Action));
+    expect(allowed).toContain('iam:AttachUserPolicy');
+    expect(allowed).not.toContain('iam:DeleteUserPolicy');
   });
 
   it('denies protected users exactly as spelled (IAM ARNs are case-sensitive), names with commas included', () => {

@@ -12,7 +12,9 @@ describe('readSettings', () => {
       trailLogExpirationDays: 365,
       historyRegions: ['us-east-1'],
       protectedIamUsers: [],
+      legacyDenyPolicyRemoval: true,
     });
+    expect(fromContext({}, { LEGACY_DENY_POLICY_REMOVAL: 'false' }).legacyDenyPolicyRemoval).toBe(false);
   });
 
   it('reads -c strings and cdk.json values alike, context before environment', () => {

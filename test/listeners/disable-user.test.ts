@@ -177,7 +177,7 @@ describe('Disable User: the deferred job', () => {
 
     expect(outcome).toEqual({ ok: true });
     expect(user.loginProfile).toBe(false);
-    expect(user.inlinePolicies.has('iam-alerts-deny-all')).toBe(true);
+    expect(user.attachedPolicies).toEqual(['arn:aws:iam::aws:policy/AWSDenyAll']);
     expect(user.tags.get(TAGS.disabledBy)).toBe('slack:U0RESPONDER');
     expect(user.tags.get(TAGS.alertEvent)).toBe('b7d1f7a0-0000-4000-8000-000000000001');
 
@@ -187,16 +187,20 @@ describe('Disable User: the deferred job', () => {
     const reportText = JSON.stringify(reportBody.blocks);
     expect(reportText).toContain('disabled* by <@U0RESPONDER>');
     for (const step of [
+      'Attach deny-all policy (done)',
       'Delete console password (done)',
       'Deactivate access keys (done): deactivated AKIAMALLORYACTIVE001',
       'Deactivate signing certificates (done)',
       'Deactivate SSH public keys (done)',
       'Deactivate service-specific credentials (done)',
-      'Attach deny-all policy (done)',
+      'Re-check access keys (already so)',
       'Tag the user (done)',
     ]) {
       expect(reportText).toContain(step);
     }
+    // The job looked up the roles mallory assumed (none in the harness's CloudTrail) and says so.
+    expect(reportText).toContain('*Role sessions are not cut.*');
+    expect(reportText).toContain('No successful `AssumeRole` by this user in the last 12 h (us-east-1).');
     expect(buttons(reportBody)).toEqual([ACTION_IDS.reenableUser]);
     expect(blockKitViolations(reportBody)).toEqual([]);
 
@@ -210,9 +214,9 @@ describe('Disable User: the deferred job', () => {
 
   it('reports a partial failure as such, with the AWS error, and keeps Disable User for a retry', async () => {
     serveIamUsers(h.iam, [makeUser()], {
-      PutUserPolicy: awsError(
+      AttachUserPolicy: awsError(
         'AccessDenied',
-        'User: arn:aws:sts::123456789012:assumed-role/iam-alerts-slack/x is not authorized to perform: iam:PutUserPolicy',
+        'User: arn:aws:sts::123456789012:assumed-role/iam-alerts-slack/x is not authorized to perform: iam:AttachUserPolicy',
       ),
     });
     await h.click({ actionId: ACTION_IDS.disableUser, userId: 'U0RESPONDER' });
@@ -238,7 +242,7 @@ describe('Disable User: the deferred job', () => {
     await h.runDeferredJobs();
 
     const second = JSON.stringify(h.slack.callsTo('chat.postMessage')[1]!.body);
-    expect(second.match(/\(already so\)/g)).toHaveLength(6);
+    expect(second.match(/\(already so\)/g)).toHaveLength(7);
     expect(mutatingCommands(h.iam)).toEqual(['DeleteLoginProfile', 'TagUser']);
   });
 
@@ -255,7 +259,7 @@ describe('Disable User: the deferred job', () => {
   });
 
   it('tells the user how it ended when the thread report cannot be posted', async () => {
-    serveIamUsers(h.iam, [makeUser()], { PutUserPolicy: awsError('AccessDenied', 'denied') });
+    serveIamUsers(h.iam, [makeUser()], { AttachUserPolicy: awsError('AccessDenied', 'denied') });
     h.slack.script('chat.postMessage', { kind: 'error', error: 'channel_not_found' });
     await h.click({ actionId: ACTION_IDS.disableUser, userId: 'U0RESPONDER' });
 

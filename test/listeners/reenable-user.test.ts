@@ -34,7 +34,7 @@ describe('Re-enable button', () => {
     const [outcome] = await h.runDeferredJobs();
 
     expect(outcome).toEqual({ ok: true });
-    expect(user.inlinePolicies.size).toBe(0);
+    expect(user.attachedPolicies).toEqual([]);
     expect(user.accessKeys).toEqual([
       { id: 'AKIAMALLORYACTIVE001', status: 'Active' },
       { id: 'AKIAMALLORYINACTIVE1', status: 'Inactive' },

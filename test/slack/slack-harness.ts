@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
@@ -127,6 +128,8 @@ export interface Harness {
 }
 
 const iamMock = mockClient(IAMClient);
+// Disable User looks up the roles the user assumed: no test reaches the real CloudTrail.
+const cloudtrailMock = mockClient(CloudTrailClient);
 const lambdaMock = mockClient(LambdaClient);
 
 /** Starts the fake Slack, sets the environment the handler reads, and resets the AWS mocks. */
@@ -145,6 +148,8 @@ export async function startHarness(env: Record<string, string | undefined> = {})
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k];
   resetSlackHandlerForTests();
   iamMock.reset();
+  cloudtrailMock.reset();
+  cloudtrailMock.on(LookupEventsCommand).resolves({ Events: [] });
   lambdaMock.reset();
   lambdaMock.on(InvokeCommand).resolves({ StatusCode: 202 });
   const responseUrl = `${slack.baseUrl}/actions/T111/111/response-token`;
