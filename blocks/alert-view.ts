@@ -36,7 +36,7 @@ export interface AlertField {
   code?: boolean;
 }
 
-/** What the Disable User button carries to the Slack side; kept compact (Slack allows 2000 chars). */
+/** What a Disable User button carries to the Slack side; kept compact (Slack allows 2000 chars). */
 export interface DisableUserButtonValue {
   /** IAM user name to disable. */
   u: string;
@@ -44,6 +44,18 @@ export interface DisableUserButtonValue {
   a: string;
   /** CloudTrail event ID of the alert. */
   e: string;
+}
+
+/**
+ * Why an IAM user is offered for Disable User: `target`, the user the event changed (a backdoor
+ * being made); `actor`, the IAM user who made the call (whose credentials may be in the wrong hands).
+ */
+export type DisableRole = 'target' | 'actor';
+
+/** One Disable User button: whom it disables and why that user is offered. */
+export interface DisableOffer {
+  role: DisableRole;
+  value: DisableUserButtonValue;
 }
 
 /** What the Acknowledge button carries. */
@@ -80,6 +92,9 @@ export interface AlertView {
   /** MFA state for sign-ins. */
   mfa?: 'yes' | 'no';
   consoleUrl?: string;
-  /** Present when there is an IAM user the Disable User button may act on. */
-  disable?: DisableUserButtonValue;
+  /**
+   * The IAM users a Disable User button is offered for, each with its own button: none, one, or
+   * the target and then the acting user when one IAM user changed another.
+   */
+  disable: DisableOffer[];
 }

@@ -1,5 +1,5 @@
 import type { ActionsBlock, Button, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
-import type { AlertView, Severity } from './alert-view';
+import type { AlertView, DisableOffer, DisableRole, Severity } from './alert-view';
 import { ACTION_IDS, BLOCK_IDS } from './ids';
 import { SLACK_LIMITS } from './limits';
 import { escapeText, inlineCode, safeText, slackDateToken, truncate } from './mrkdwn';
@@ -136,40 +136,67 @@ function contextBlock(view: AlertView): ContextBlock {
   };
 }
 
+/** Why a user is offered, in the words of its button (when there are two) and its confirmation. */
+const ROLE_WORDS: Record<DisableRole, { button: string; confirm: string }> = {
+  target: { button: 'target', confirm: 'the user this event changed' },
+  actor: { button: 'who did it', confirm: 'the IAM user who made this call' },
+};
+
 function actionsBlock(view: AlertView): ActionsBlock {
-  const elements: Button[] = [
-    {
-      type: 'button',
-      action_id: ACTION_IDS.acknowledge,
-      text: { type: 'plain_text', text: 'Acknowledge', emoji: true },
-      style: 'primary',
-      value: JSON.stringify({ e: view.eventId, a: view.accountId ?? '' }).slice(0, SLACK_LIMITS.buttonValue),
-    },
-  ];
-  if (view.disable) {
-    const user = view.disable.u;
-    elements.push({
-      type: 'button',
-      action_id: ACTION_IDS.disableUser,
-      text: { type: 'plain_text', text: safeText(`Disable User ${user}`, SLACK_LIMITS.buttonText), emoji: true },
-      style: 'danger',
-      value: JSON.stringify(view.disable),
-      confirm: {
-        title: { type: 'plain_text', text: 'Disable this IAM user?' },
-        text: {
-          type: 'plain_text',
-          text: safeText(
-            `Disable IAM user ${user} in account ${view.disable.a}? This ${DISABLE_USER_EFFECT}. The console password cannot be restored.`,
-            SLACK_LIMITS.confirmText,
-          ),
-        },
-        confirm: { type: 'plain_text', text: 'Disable user' },
-        deny: { type: 'plain_text', text: 'Cancel' },
-        style: 'danger',
-      },
-    });
-  }
+  const elements: Button[] = [];
+  // The same shape the listener's schema accepts: an event ID of at most 128 and a 12-digit account or ''.
+  const account = view.accountId && /^\d{12}$/.test(view.accountId) ? view.accountId : '';
+  const acknowledge = buttonValue({ e: view.eventId.slice(0, 128), a: account });
+  elements.push({
+    type: 'button',
+    action_id: ACTION_IDS.acknowledge,
+    text: { type: 'plain_text', text: 'Acknowledge', emoji: true },
+    style: 'primary',
+    ...(acknowledge ? { value: acknowledge } : {}),
+  });
+  const offers = view.disable.slice(0, 2);
+  offers.forEach((offer, i) => {
+    const button = disableButton(offer, i === 0 ? ACTION_IDS.disableUser : ACTION_IDS.disableActingUser, offers.length > 1);
+    if (button) elements.push(button);
+  });
   return { type: 'actions', block_id: BLOCK_IDS.alertActions, elements };
+}
+
+/**
+ * One Disable User button, behind a confirmation naming the user and why it is offered; undefined
+ * when its value would not fit Slack's limit (a cut value would be broken JSON, so no button at all).
+ */
+function disableButton(offer: DisableOffer, actionId: string, namesRole: boolean): Button | undefined {
+  const value = buttonValue(offer.value);
+  if (!value) return undefined;
+  const user = offer.value.u;
+  const label = namesRole ? `Disable ${user} (${ROLE_WORDS[offer.role].button})` : `Disable User ${user}`;
+  return {
+    type: 'button',
+    action_id: actionId,
+    text: { type: 'plain_text', text: safeText(label, SLACK_LIMITS.buttonText), emoji: true },
+    style: 'danger',
+    value,
+    confirm: {
+      title: { type: 'plain_text', text: 'Disable this IAM user?' },
+      text: {
+        type: 'plain_text',
+        text: safeText(
+          `Disable IAM user ${user} (${ROLE_WORDS[offer.role].confirm}) in account ${offer.value.a}? This ${DISABLE_USER_EFFECT}. The console password cannot be restored.`,
+          SLACK_LIMITS.confirmText,
+        ),
+      },
+      confirm: { type: 'plain_text', text: 'Disable user' },
+      deny: { type: 'plain_text', text: 'Cancel' },
+      style: 'danger',
+    },
+  };
+}
+
+/** A button value as JSON, or undefined when it would not fit: never cut, since cut JSON cannot be read back. */
+function buttonValue(value: object): string | undefined {
+  const json = JSON.stringify(value);
+  return json.length <= SLACK_LIMITS.buttonValue ? json : undefined;
 }
 
 function mrkdwnSection(text: string): SectionBlock {

@@ -1,4 +1,4 @@
-import type { AlertField, AlertView, TargetView } from '../../blocks/alert-view';
+import type { AlertField, AlertView, DisableOffer, DisableRole, TargetView } from '../../blocks/alert-view';
 import type { Classification } from '../catalog/classify-event';
 import { stringParam } from '../catalog/escalations';
 import type { AlertRule } from '../catalog/rule';
@@ -40,6 +40,8 @@ const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 const EVENT_ID = /^[A-Za-z0-9-]+$/;
 /** IAM's own rule for user names: a name outside it cannot be a user to disable. */
 const IAM_USER_NAME = /^[\w+=,.@-]{1,64}$/;
+/** An AWS account ID: without one, Disable User could not check that it acts in the right account. */
+const ACCOUNT_ID = /^\d{12}$/;
 
 /**
  * Builds the alert's view-model: who, what, where, and whom Disable User would act on.
@@ -55,7 +57,7 @@ export function buildAlertView(
   const outcome = callOutcome(record);
   const target = describeTarget(record, rule, actor);
   const accountId = record.recipientAccountId ?? actor.accountId;
-  const disableUser = disableTargetOf(record, rule, actor);
+  const disableUsers = disableTargetsOf(record, rule, actor);
   // The target already has its own field: do not repeat it among the parameters.
   const { parameters, excerpt } = describeParameters(record, target ? rule.target?.param : undefined);
   const region = record.awsRegion;
@@ -85,27 +87,48 @@ export function buildAlertView(
     eventTime: parseEventTime(record.eventTime),
     mfa: record.eventName === 'ConsoleLogin' ? signInMfa(record) : undefined,
     consoleUrl,
-    disable:
-      disableUser && IAM_USER_NAME.test(disableUser) && accountId ? { u: disableUser, a: accountId, e: eventId.slice(0, 128) } : undefined,
+    disable: disableOffers(disableUsers, accountId, eventId),
   };
 }
 
+/** Whom Disable User may be offered for, and why: the users {@link disableTargetsOf} names. */
+export interface DisableCandidate {
+  user: string;
+  role: DisableRole;
+}
+
 /**
- * The IAM user Disable User acts on, or undefined when there is none to disable.
+ * The IAM users Disable User is offered for, target first; empty when there is none to disable.
  *
- * - A failed call changed nothing: the acting IAM user is the suspect.
- * - A call that creates or changes an IAM user targets that user, whoever made it
- *   (CreateAccessKey without `userName` acts on the caller).
- * - Otherwise (no user subject, or the user was deleted) the acting IAM user, if the actor is one:
- *   root, roles, SSO and federated users and AWS services are never disabled from here.
+ * - A failed console sign-in offers nobody: the user named there is the victim of the guessing,
+ *   and anyone on the internet who knows a user name can cause that alert.
+ * - Any other failed call changed nothing: the acting IAM user is the suspect.
+ * - A call that creates or changes an IAM user offers that user (the backdoor), and the acting IAM
+ *   user too when that is someone else (whose credentials may be in the wrong hands).
+ *   CreateAccessKey without `userName` acts on the caller: one user.
+ * - Otherwise (no user subject, or the user was deleted) the acting IAM user, if the actor is one.
+ *
+ * Root, roles, SSO and federated users and AWS services are never offered from here.
  */
-export function disableTargetOf(record: CloudTrailRecord, rule: AlertRule, actor: Actor): string | undefined {
-  if (callOutcome(record).kind !== 'success') return actor.iamUserName;
+export function disableTargetsOf(record: CloudTrailRecord, rule: AlertRule, actor: Actor): DisableCandidate[] {
+  const acting: DisableCandidate[] = actor.iamUserName ? [{ user: actor.iamUserName, role: 'actor' }] : [];
+  if (callOutcome(record).kind !== 'success') return rule.match.kind === 'console-sign-in' ? [] : acting;
   if (rule.target?.kind === 'user' && !rule.deletesTarget && rule.match.kind === 'api-call') {
     const named = rule.target.param ? stringParam(record, rule.target.param) : undefined;
-    if (named && named !== HIDDEN_USER_NAME) return named;
+    if (named && named !== HIDDEN_USER_NAME) {
+      const target: DisableCandidate = { user: named, role: 'target' };
+      return actor.iamUserName && actor.iamUserName !== named ? [target, ...acting] : [target];
+    }
   }
-  return actor.iamUserName;
+  return acting;
+}
+
+/** The buttons' values: only for names IAM could hold, and only with the 12-digit account to check against. */
+function disableOffers(candidates: DisableCandidate[], accountId: string | undefined, eventId: string): DisableOffer[] {
+  if (!accountId || !ACCOUNT_ID.test(accountId)) return [];
+  return candidates
+    .filter(({ user }) => IAM_USER_NAME.test(user))
+    .map(({ user, role }) => ({ role, value: { u: user, a: accountId, e: eventId.slice(0, 128) } }));
 }
 
 function describeTarget(record: CloudTrailRecord, rule: AlertRule, actor: Actor): TargetView | undefined {

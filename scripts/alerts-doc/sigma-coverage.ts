@@ -23,7 +23,7 @@ export const SIGMA_COVERAGE: SigmaCoverage[] = [
     author: 'Ivan Saakov, Nasreddine Bencherchali',
     verdict: 'covered',
     rules: ['iam-user-sign-in-failed', 'root-console-sign-in'],
-    why: 'Every failed console sign-in of an IAM user or root alerts; the acting user is offered for Disable User unless AWS hid the name.',
+    why: 'Every failed console sign-in of an IAM user or root alerts. Nobody is offered for Disable User: the user named is the victim of the guessing.',
   },
   {
     file: 'aws_cloudtrail_console_login_success_from_susp_locations.yml',

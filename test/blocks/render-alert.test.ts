@@ -1,3 +1,4 @@
+import { acknowledgeButtonValueSchema } from '../../app/slack/payloads';
 import type { AlertView } from '../../blocks/alert-view';
 import { escapeText, TRUNCATION_MARKER, truncate } from '../../blocks/mrkdwn';
 import { renderAlert } from '../../blocks/render-alert';
@@ -24,7 +25,7 @@ function view(overrides: Partial<AlertView> = {}): AlertView {
     sourceIp: '203.0.113.7',
     userAgent: { raw: 'aws-cli/2.15.0', summary: 'AWS CLI', flagged: false },
     eventTime: { epochSeconds: 1700000000, iso: '2023-11-14T22:13:20Z' },
-    disable: { u: 'mallory', a: '123456789012', e: '3a1b2c3d-0000-4000-8000-000000000001' },
+    disable: [{ role: 'target', value: { u: 'mallory', a: '123456789012', e: '3a1b2c3d-0000-4000-8000-000000000001' } }],
     ...overrides,
   };
 }
@@ -93,7 +94,10 @@ describe('renderAlert', () => {
         userAgent: { raw: HOSTILE, summary: HOSTILE, flagged: true },
         accountAlias: HOSTILE,
         outcome: { kind: 'denied', error: HOSTILE, message: HOSTILE },
-        disable: { u: HOSTILE, a: '123456789012', e: 'e1' },
+        disable: [
+          { role: 'target', value: { u: HOSTILE, a: '123456789012', e: 'e1' } },
+          { role: 'actor', value: { u: HOSTILE, a: '123456789012', e: 'e1' } },
+        ],
       }),
     );
     const text = allText(message);
@@ -114,7 +118,11 @@ describe('renderAlert', () => {
         reasons: [huge, huge],
         requestExcerpt: huge,
         userAgent: { raw: huge, summary: huge, flagged: false },
-        disable: { u: 'u'.repeat(64), a: '123456789012', e: 'e'.repeat(64) },
+        eventId: huge,
+        disable: [
+          { role: 'target', value: { u: 'u'.repeat(64), a: '123456789012', e: 'e'.repeat(128) } },
+          { role: 'actor', value: { u: 'v'.repeat(64), a: '123456789012', e: 'e'.repeat(128) } },
+        ],
       }),
     );
     expect(blockKitViolations(message)).toEqual([]);
@@ -131,9 +139,62 @@ describe('renderAlert', () => {
     expect(disable.confirm.text.text).toContain('deny-all policy');
     expect(disable.style).toBe('danger');
 
-    const withoutTarget = renderAlert(view({ disable: undefined }));
+    const withoutTarget = renderAlert(view({ disable: [] }));
     const only = withoutTarget.blocks.find((b) => b.type === 'actions') as any;
     expect(only.elements.map((e: any) => e.action_id)).toEqual(['iam_alerts.acknowledge']);
+  });
+
+  it('offers the target and the acting user each its own button and confirmation, with distinct action ids', () => {
+    const message = renderAlert(
+      view({
+        disable: [
+          { role: 'target', value: { u: 'mallory', a: '123456789012', e: 'e1' } },
+          { role: 'actor', value: { u: 'alice', a: '123456789012', e: 'e1' } },
+        ],
+      }),
+    );
+    const actions = message.blocks.find((b) => b.type === 'actions') as any;
+    const [, target, actor] = actions.elements;
+    expect(actions.elements.map((e: any) => e.action_id)).toEqual([
+      'iam_alerts.acknowledge',
+      'iam_alerts.disable_user',
+      'iam_alerts.disable_user.actor',
+    ]);
+    expect(target.text.text).toBe('Disable mallory (target)');
+    expect(JSON.parse(target.value)).toEqual({ u: 'mallory', a: '123456789012', e: 'e1' });
+    expect(target.confirm.text.text).toMatch(/^Disable IAM user mallory \(the user this event changed\) in account 123456789012\?/);
+    expect(actor.text.text).toBe('Disable alice (who did it)');
+    expect(JSON.parse(actor.value)).toEqual({ u: 'alice', a: '123456789012', e: 'e1' });
+    expect(actor.confirm.text.text).toMatch(/^Disable IAM user alice \(the IAM user who made this call\) in account 123456789012\?/);
+    expect(blockKitViolations(message)).toEqual([]);
+  });
+
+  it('puts only whole JSON in button values: a value that would not fit gets no button, never a cut one', () => {
+    // Event IDs come from the event; a hostile one is all characters JSON has to escape.
+    const message = renderAlert(
+      view({
+        eventId: '\u0000'.repeat(5000),
+        disable: [{ role: 'target', value: { u: 'mallory', a: '123456789012', e: '"'.repeat(1990) } }],
+      }),
+    );
+    const actions = message.blocks.find((b) => b.type === 'actions') as any;
+    expect(actions.elements.map((e: any) => e.action_id)).toEqual(['iam_alerts.acknowledge']);
+    const ack = JSON.parse(actions.elements[0].value);
+    expect(ack).toEqual({ e: '\u0000'.repeat(128), a: '123456789012' });
+    expect(blockKitViolations(message)).toEqual([]);
+  });
+
+  it('keeps the Acknowledge value readable whatever the event ID and account', () => {
+    for (const [eventId, accountId] of [
+      ['x'.repeat(5000), '123456789012'],
+      ['3a1b2c3d', 'not-an-account'],
+      ['3a1b2c3d', undefined],
+    ] as const) {
+      const actions = renderAlert(view({ eventId, accountId })).blocks.find((b) => b.type === 'actions') as any;
+      const value = actions.elements[0].value;
+      expect(value.length).toBeLessThanOrEqual(2000);
+      expect(acknowledgeButtonValueSchema.safeParse(JSON.parse(value)).success).toBe(true);
+    }
   });
 
   it('marks denied attempts with the error', () => {

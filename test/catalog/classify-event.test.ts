@@ -34,6 +34,9 @@ function record(fields: Record<string, unknown>): CloudTrailRecord {
   });
 }
 
+/** The users offered for Disable User, as "name (role)", in button order. */
+const offered = (view: { disable: Array<{ role: string; value: { u: string } }> }) => view.disable.map((d) => `${d.value.u} (${d.role})`);
+
 function alertFor(fields: Record<string, unknown>, catalog = DEFAULT_CATALOG) {
   const r = record(fields);
   const classification = classifyEvent(r, catalog);
@@ -47,7 +50,10 @@ describe('classifyEvent', () => {
     expect(classification.rule.id).toBe('iam-create-user');
     expect(view.title).toBe('IAM user created');
     expect(view.subject).toBe('mallory');
-    expect(view.disable).toEqual({ u: 'mallory', a: ACCOUNT, e: 'e-1' });
+    expect(view.disable).toEqual([
+      { role: 'target', value: { u: 'mallory', a: ACCOUNT, e: 'e-1' } },
+      { role: 'actor', value: { u: 'alice', a: ACCOUNT, e: 'e-1' } },
+    ]);
   });
 
   it('targets the acting IAM user, not requestParameters.userName, when the call failed', () => {
@@ -58,7 +64,7 @@ describe('classifyEvent', () => {
       errorMessage: 'User: arn:aws:iam::123456789012:user/alice is not authorized to perform: iam:CreateAccessKey',
     });
     expect(view.outcome).toMatchObject({ kind: 'denied', error: 'AccessDenied' });
-    expect(view.disable?.u).toBe('alice');
+    expect(offered(view)).toEqual(['alice (actor)']);
   });
 
   it('offers no target for a failed sign-in whose user name AWS hid', () => {
@@ -71,28 +77,78 @@ describe('classifyEvent', () => {
       additionalEventData: { MFAUsed: 'No' },
     });
     expect(view.title).toBe('Failed console sign-in');
-    expect(view.disable).toBeUndefined();
+    expect(view.disable).toEqual([]);
   });
 
-  it('gives root, roles and SSO users no Disable button unless they change an IAM user', () => {
-    expect(alertFor({ eventName: 'CreateRole', userIdentity: role, requestParameters: { roleName: 'x' } }).view.disable).toBeUndefined();
-    expect(alertFor({ eventName: 'StopLogging', eventSource: 'cloudtrail.amazonaws.com', userIdentity: sso }).view.disable).toBeUndefined();
-    expect(alertFor({ eventName: 'PutBucketPolicy', eventSource: 's3.amazonaws.com', userIdentity: root }).view.disable).toBeUndefined();
-    expect(alertFor({ eventName: 'CreateUser', userIdentity: role, requestParameters: { userName: 'svc' } }).view.disable?.u).toBe('svc');
-    expect(alertFor({ eventName: 'CreateLoginProfile', userIdentity: sso, requestParameters: { userName: 'svc' } }).view.disable?.u).toBe(
-      'svc',
-    );
+  it('offers nobody for a failed sign-in of a real user: the user named is the victim of the guessing', () => {
+    const { view } = alertFor({
+      eventName: 'ConsoleLogin',
+      eventSource: 'signin.amazonaws.com',
+      userIdentity: { type: 'IAMUser', accountId: ACCOUNT, principalId: 'AIDA1', userName: 'alice' },
+      responseElements: { ConsoleLogin: 'Failure' },
+      errorMessage: 'Failed authentication',
+      additionalEventData: { MFAUsed: 'No' },
+    });
+    expect(view.title).toBe('Failed console sign-in');
+    expect(view.target).toEqual({ kind: 'user', name: 'alice' });
+    expect(view.disable).toEqual([]);
+  });
+
+  it('offers the signed-in user after a sign-in without MFA', () => {
+    const { view } = alertFor({
+      eventName: 'ConsoleLogin',
+      eventSource: 'signin.amazonaws.com',
+      responseElements: { ConsoleLogin: 'Success' },
+      additionalEventData: { MFAUsed: 'No' },
+    });
+    expect(offered(view)).toEqual(['alice (actor)']);
+  });
+
+  it('offers both users when one IAM user changes another: the target and who did it', () => {
+    for (const eventName of ['CreateAccessKey', 'CreateLoginProfile', 'UpdateLoginProfile', 'AttachUserPolicy', 'AddUserToGroup']) {
+      expect(offered(alertFor({ eventName, requestParameters: { userName: 'mallory' } }).view)).toEqual([
+        'mallory (target)',
+        'alice (actor)',
+      ]);
+    }
+    // A change to oneself offers that user once.
+    expect(offered(alertFor({ eventName: 'CreateAccessKey', requestParameters: { userName: 'alice' } }).view)).toEqual(['alice (target)']);
+  });
+
+  it('gives root, roles and SSO users no Disable button of their own', () => {
+    expect(alertFor({ eventName: 'CreateRole', userIdentity: role, requestParameters: { roleName: 'x' } }).view.disable).toEqual([]);
+    expect(alertFor({ eventName: 'StopLogging', eventSource: 'cloudtrail.amazonaws.com', userIdentity: sso }).view.disable).toEqual([]);
+    expect(alertFor({ eventName: 'PutBucketPolicy', eventSource: 's3.amazonaws.com', userIdentity: root }).view.disable).toEqual([]);
+    expect(offered(alertFor({ eventName: 'CreateUser', userIdentity: role, requestParameters: { userName: 'svc' } }).view)).toEqual([
+      'svc (target)',
+    ]);
+    expect(offered(alertFor({ eventName: 'CreateLoginProfile', userIdentity: sso, requestParameters: { userName: 'svc' } }).view)).toEqual([
+      'svc (target)',
+    ]);
+    expect(offered(alertFor({ eventName: 'CreateAccessKey', userIdentity: root, requestParameters: { userName: 'svc' } }).view)).toEqual([
+      'svc (target)',
+    ]);
   });
 
   it('targets the caller for CreateAccessKey without userName, and the actor after DeleteUser', () => {
-    expect(alertFor({ eventName: 'CreateAccessKey', requestParameters: {} }).view.disable?.u).toBe('alice');
-    expect(alertFor({ eventName: 'CreateAccessKey', userIdentity: root, requestParameters: {} }).view.disable).toBeUndefined();
-    expect(alertFor({ eventName: 'DeleteUser', requestParameters: { userName: 'gone' } }).view.disable?.u).toBe('alice');
+    expect(offered(alertFor({ eventName: 'CreateAccessKey', requestParameters: {} }).view)).toEqual(['alice (actor)']);
+    expect(alertFor({ eventName: 'CreateAccessKey', userIdentity: root, requestParameters: {} }).view.disable).toEqual([]);
+    expect(offered(alertFor({ eventName: 'DeleteUser', requestParameters: { userName: 'gone' } }).view)).toEqual(['alice (actor)']);
   });
 
   it('offers no button for a name IAM would never accept', () => {
-    expect(alertFor({ eventName: 'CreateUser', requestParameters: { userName: '<!channel>' } }).view.disable).toBeUndefined();
-    expect(alertFor({ eventName: 'CreateUser', requestParameters: { userName: 'x'.repeat(65) } }).view.disable).toBeUndefined();
+    expect(offered(alertFor({ eventName: 'CreateUser', requestParameters: { userName: '<!channel>' } }).view)).toEqual(['alice (actor)']);
+    expect(offered(alertFor({ eventName: 'CreateUser', requestParameters: { userName: 'x'.repeat(65) } }).view)).toEqual(['alice (actor)']);
+  });
+
+  it('offers no button without a 12-digit account ID to check the user against', () => {
+    for (const account of [undefined, '', '12345', '1234567890123', '12345678901x']) {
+      const r = record({ eventName: 'CreateUser', requestParameters: { userName: 'mallory' }, recipientAccountId: account });
+      const withoutAccount = { ...r, userIdentity: { ...r.userIdentity, accountId: account } } as CloudTrailRecord;
+      const classification = classifyEvent(withoutAccount, DEFAULT_CATALOG);
+      if (classification.kind !== 'alert') throw new Error('expected an alert');
+      expect(buildAlertView(withoutAccount, 'e-1', classification).disable).toEqual([]);
+    }
   });
 
   it('describes assumed roles by role and session, and SSO users by name', () => {

@@ -46,7 +46,7 @@ describe('iam-alerts start without Slack tokens', () => {
     expect(out).toContain('■ Medium: Failed console sign-in: anaya');
     expect(out).toContain('■ Low: Policy detached from IAM user: malicious-iam-user');
     expect(out).toContain('Who: IAM user christophe');
-    expect(out).toContain('[ Acknowledge ] [ Disable User malicious-iam-user ]');
+    expect(out).toContain('[ Acknowledge ] [ Disable malicious-iam-user (target) ] [ Disable christophe (who did it) ]');
     expect(out).toContain('Open in Block Kit Builder: https://app.slack.com/block-kit-builder/#');
     expect(out).toContain('· ignored DescribeAccount');
     expect(out).toContain('9 events: 8 alerts, 1 not in the catalog, 0 unrecognised');

@@ -49,7 +49,7 @@ describe('Acknowledge button', () => {
   });
 
   it('works on an alert without a Disable User button, leaving no empty actions block', async () => {
-    const alert = sampleAlert({ disable: undefined });
+    const alert = sampleAlert({ disable: [] });
 
     await h.click({ actionId: ACTION_IDS.acknowledge, userId: 'U0ANYONE', message: alert });
 

@@ -126,6 +126,49 @@ describe('Disable User: who may press it', () => {
   });
 });
 
+describe('Disable User: the two buttons of a change one IAM user made to another', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(() => h.close());
+
+  const EVENT = 'b7d1f7a0-0000-4000-8000-000000000001';
+  const twoUserAlert = () =>
+    sampleAlert({
+      actor: { typeLabel: 'IAM user', name: 'alice' },
+      disable: [
+        { role: 'target', value: { u: 'mallory', a: '123456789012', e: EVENT } },
+        { role: 'actor', value: { u: 'alice', a: '123456789012', e: EVENT } },
+      ],
+    });
+
+  it.each([
+    ['the target button', ACTION_IDS.disableUser, 'mallory'],
+    ['the acting user button', ACTION_IDS.disableActingUser, 'alice'],
+  ])('%s disables the user it names', async (_which, actionId, user) => {
+    const result = await h.click({ actionId, userId: 'U0RESPONDER', message: twoUserAlert() });
+
+    expect(result).toMatchObject({ statusCode: 200 });
+    expect(h.deferredJobs().map((j) => j.iamAlertsJob)).toEqual([
+      expect.objectContaining({
+        kind: 'disable-user',
+        payload: expect.objectContaining({ target: { u: user, a: '123456789012', e: EVENT } }),
+      }),
+    ]);
+    expect(h.ephemeralReplies()).toEqual([expect.stringContaining(`Disabling IAM user \`${user}\``)]);
+  });
+
+  it('still honours the single Disable User button of alerts posted before there could be two', async () => {
+    // The old renderer put one button with this id, whoever it disabled (here the acting user of a failed call).
+    const value = JSON.stringify({ u: 'alice', a: '123456789012', e: EVENT });
+
+    await h.click({ actionId: 'iam_alerts.disable_user', userId: 'U0RESPONDER', value });
+
+    expect(h.deferredJobs()[0]!.iamAlertsJob).toMatchObject({ kind: 'disable-user', payload: { target: { u: 'alice' } } });
+  });
+});
+
 describe('Disable User: the listener answers before any AWS work', () => {
   let h: Harness;
   beforeEach(async () => {

@@ -22,7 +22,7 @@ describe('formatPreparedItem', () => {
     expect(text).toContain('  Source IP: 075.050.255.67');
     expect(text).toContain('  Region: ap-isob-central-3r');
     expect(text).toContain('  When: 2024-08-01T13:33:28Z');
-    expect(text).toContain('  [ Acknowledge ] [ Disable User malicious-iam-user ]');
+    expect(text).toContain('  [ Acknowledge ] [ Disable malicious-iam-user (target) ] [ Disable christophe (who did it) ]');
   });
 
   it('turns Slack links into "label (url)" and shows the MFA warning as a symbol', () => {

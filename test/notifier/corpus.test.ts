@@ -14,7 +14,8 @@ interface Expectation {
   eventName?: string;
   rule?: string;
   severity?: string;
-  disable?: string | null;
+  /** The IAM users offered for Disable User: the user the event changed and the IAM user who made the call. */
+  disable?: { target?: string; actor?: string };
 }
 const expectations = JSON.parse(readFileSync(join(__dirname, '../fixtures/corpus-expectations.json'), 'utf8')).records as Record<
   string,
@@ -66,13 +67,19 @@ describe('notifier over the CloudTrail corpus', () => {
     // The raw event name is searchable in the alert, beside the title in words.
     expect(JSON.stringify(message.blocks)).toContain(expected.eventName);
     const actions = message.blocks.find((b) => b.type === 'actions');
-    const disable = actions?.elements.find((e: { action_id: string }) => e.action_id === 'iam_alerts.disable_user');
-    if (expected.disable) {
-      expect(JSON.parse(disable.value)).toMatchObject({ u: expected.disable });
-      expect(disable.confirm.text.text).toContain(expected.disable);
-    } else {
-      expect(disable).toBeUndefined();
-    }
+    const disables = (actions?.elements ?? []).filter((e: { action_id: string }) => e.action_id.startsWith('iam_alerts.disable_user'));
+    // Each offered user has its own button, and its confirmation names that user and why it is offered.
+    const offered = Object.fromEntries(
+      disables.map((button: { value: string; confirm: { text: { text: string } } }) => {
+        const { u } = JSON.parse(button.value);
+        expect(button.confirm.text.text).toContain(`Disable IAM user ${u} (`);
+        return [/who made this call/.test(button.confirm.text.text) ? 'actor' : 'target', u];
+      }),
+    );
+    expect(offered).toEqual(expected.disable);
+    expect(disables.map((b: { action_id: string }) => b.action_id)).toEqual(
+      ['iam_alerts.disable_user', 'iam_alerts.disable_user.actor'].slice(0, disables.length),
+    );
     expect(actions?.elements[0].action_id).toBe('iam_alerts.acknowledge');
   });
 });

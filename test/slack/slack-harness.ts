@@ -58,7 +58,7 @@ export function sampleAlert(overrides: Partial<AlertView> = {}): { text: string;
     accountId: '123456789012',
     region: 'us-east-1',
     sourceIp: '198.51.100.7',
-    disable: { u: 'mallory', a: '123456789012', e: 'b7d1f7a0-0000-4000-8000-000000000001' },
+    disable: [{ role: 'target', value: { u: 'mallory', a: '123456789012', e: 'b7d1f7a0-0000-4000-8000-000000000001' } }],
     ...overrides,
   };
   const rendered = renderAlert(view);

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { ACTION_IDS } from '../../../blocks/ids';
+import { DISABLE_USER_ACTION_ID } from '../../../blocks/ids';
 import { escapeText } from '../../../blocks/mrkdwn';
 import type { DisableUserJob } from '../../containment/disable-user-job';
 import { protectionReason } from '../../containment/protected-users';
@@ -11,10 +11,12 @@ import type { SlackAppDeps } from '../../slack-deps';
 /**
  * Disable User: acks, checks that the clicker is a responder and the target is not root or
  * protected (otherwise an ephemeral refusal and no AWS call), then defers the IAM work to the
- * `disable-user` job. No AWS call is made or awaited here.
+ * `disable-user` job. No AWS call is made or awaited here. One listener serves every Disable
+ * button: the target's, the acting user's, and the single button of alerts posted earlier; the
+ * user to disable is always the one in the clicked button's value.
  */
 export function registerDisableUserAction(app: App, deps: SlackAppDeps): void {
-  app.action(ACTION_IDS.disableUser, async ({ ack, body, action }) => {
+  app.action(DISABLE_USER_ACTION_ID, async ({ ack, body, action }) => {
     await ack();
     const parsed = blockActionBodySchema.safeParse(body);
     if (!parsed.success) {
