@@ -1,11 +1,10 @@
 import type { ContextBlock } from '@slack/types';
-import { mention, type ReceivedBlock, removeButton, slackTime, upsertBlock } from './edit-blocks';
-import { ACTION_IDS } from './ids';
-import { SLACK_LIMITS } from './limits';
+import { mention, type ReceivedBlock, slackTime } from './edit-blocks';
 
 /**
- * The acknowledgement lives in the alert message itself: a context block whose id carries who and
- * when (`alert.ack:U123:1700000000`), so a later click can read it back from the payload's message.
+ * The acknowledgement shown in an alert: a context block whose id also carries who and when
+ * (`alert.ack:U123:1700000000`). The alert's state (`app/alerts/alert-state.ts`) is the record;
+ * the id is read back only from alerts acknowledged before that state existed.
  */
 export const ACK_BLOCK_PREFIX = 'alert.ack';
 
@@ -15,7 +14,7 @@ export interface Acknowledgement {
   iso: string;
 }
 
-/** The acknowledgement recorded in an alert's blocks, if any. */
+/** The acknowledgement written into an alert's blocks, if any (alerts acknowledged before alert state). */
 export function readAcknowledgement(blocks: readonly ReceivedBlock[]): Omit<Acknowledgement, 'iso'> | undefined {
   for (const block of blocks) {
     const match = typeof block.block_id === 'string' ? /^alert\.ack:([A-Z0-9]+):(\d+)$/.exec(block.block_id) : null;
@@ -24,17 +23,13 @@ export function readAcknowledgement(blocks: readonly ReceivedBlock[]): Omit<Ackn
   return undefined;
 }
 
-/**
- * The alert after an acknowledgement: "Acknowledged by @x at <time>" above the buttons, the
- * Acknowledge button gone, every other button (Disable User) kept. Pure.
- */
-export function renderAcknowledged(blocks: readonly ReceivedBlock[], ack: Acknowledgement): ReceivedBlock[] {
-  const context: ContextBlock = {
+/** "Acknowledged by @x at <time>", the line an acknowledged alert shows above its buttons. Pure. */
+export function acknowledgementBlock(ack: Acknowledgement): ContextBlock {
+  return {
     type: 'context',
     block_id: `${ACK_BLOCK_PREFIX}:${ack.userId.replace(/[^A-Z0-9]/g, '')}:${Math.floor(ack.epochSeconds)}`,
     elements: [{ type: 'mrkdwn', text: `:white_check_mark: Acknowledged by ${mention(ack.userId)} at ${slackTime(ack)}` }],
   };
-  return upsertBlock(removeButton(blocks, ACTION_IDS.acknowledge), ACK_BLOCK_PREFIX, context).slice(0, SLACK_LIMITS.blocksPerMessage);
 }
 
 /** The ephemeral answer to a second click. */

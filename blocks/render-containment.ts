@@ -1,5 +1,5 @@
 import type { ActionsBlock, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
-import { mention, type ReceivedBlock, removeButton, slackTime, upsertBlock } from './edit-blocks';
+import { mention, type ReceivedBlock, removeButton, slackTime } from './edit-blocks';
 import { ACTION_IDS } from './ids';
 import { SLACK_LIMITS } from './limits';
 import { inlineCode, safeText, truncate } from './mrkdwn';
@@ -85,8 +85,6 @@ export interface ReenableButtonValue {
   a: string;
   e: string;
 }
-
-export const CONTAINMENT_BLOCK_PREFIX = 'alert.contained';
 
 const STATUS_EMOJI: Record<StepStatus, string> = {
   done: ':white_check_mark:',
@@ -210,22 +208,6 @@ export function renderReenableReport(view: ReenableReportView): RenderedMessage 
     ),
   ];
   return { text: safeText(`User ${view.userName} ${word} (account ${view.accountId})`, SLACK_LIMITS.fallbackText), blocks };
-}
-
-/**
- * The alert after a Disable User run: a status line ("User mallory disabled by @x at …"); the
- * Disable User button goes once every step succeeded, and stays for a retry after a partial run.
- */
-export function withContainmentStatus(blocks: readonly ReceivedBlock[], view: ContainmentReportView): ReceivedBlock[] {
-  const emoji = view.outcome === 'disabled' ? ':lock:' : ':warning:';
-  const line = `${emoji} User ${inlineCode(view.userName, 128)} ${DISABLE_HEADLINE[view.outcome]} by ${mention(view.actorUserId)} at ${slackTime(view.at)} (details in thread)`;
-  const status: ContextBlock = {
-    type: 'context',
-    block_id: CONTAINMENT_BLOCK_PREFIX,
-    elements: [{ type: 'mrkdwn', text: truncate(line, SLACK_LIMITS.contextText) }],
-  };
-  const kept = view.outcome === 'disabled' ? removeButton(blocks, ACTION_IDS.disableUser) : [...blocks];
-  return upsertBlock(kept, CONTAINMENT_BLOCK_PREFIX, status).slice(0, SLACK_LIMITS.blocksPerMessage);
 }
 
 /** The report after its Re-enable button was used: the button is gone. */

@@ -1,4 +1,3 @@
-import type { KnownBlock } from '@slack/types';
 import * as z from 'zod';
 import type { ReceivedBlock } from '../../blocks/edit-blocks';
 import { escapeText } from '../../blocks/mrkdwn';
@@ -7,8 +6,8 @@ import {
   containmentSummaryText,
   disableHeadline,
   renderContainmentReport,
-  withContainmentStatus,
 } from '../../blocks/render-containment';
+import { publishAlertState, recordContainment } from '../alerts/alert-state';
 import type { JobHandler } from '../jobs/types';
 import { tellUser } from '../slack/ephemeral';
 import { userButtonValueSchema } from '../slack/payloads';
@@ -38,8 +37,9 @@ export type DisableUserJob = z.infer<typeof disableUserJobSchema>;
 
 /**
  * The deferred half of Disable User: re-checks the clicker and the target (defence in depth: the
- * listener already did), runs the containment steps, reports each in a thread reply under the alert
- * and updates the alert. A failure tells the clicker.
+ * listener already did), runs the containment steps, reports each in a thread reply under the alert,
+ * records the outcome in the alert's state and renders the alert from that state (so an Acknowledge
+ * or another Disable made while this ran stays on it). A failure tells the clicker.
  */
 export const disableUserJob: JobHandler<DisableUserJob> = {
   kind: 'disable-user',
@@ -92,18 +92,28 @@ export const disableUserJob: JobHandler<DisableUserJob> = {
       if (error instanceof ContainmentRefusedError || error instanceof ContainmentTargetError) return;
       throw error;
     }
+    // The IAM work is done: the thread report and the alert are updated independently, so one
+    // failing does not keep the other from saying how it ended.
+    const failures: string[] = [];
+    let firstError: unknown;
     try {
       await reportInThread(deps, job, view);
     } catch (error) {
-      // The IAM work is done: say how it ended, since the thread will not.
       logger.error('could not report the disable in Slack', { error: (error as Error).message });
+      failures.push(`The report could not be posted in the alert's thread: ${escapeText((error as Error).message)}`);
+      firstError ??= error;
+    }
+    try {
+      await updateAlert(deps, job, view);
+    } catch (error) {
+      logger.error('could not update the alert', { error: (error as Error).message });
+      failures.push(`The alert could not be updated: ${escapeText((error as Error).message)}`);
+      firstError ??= error;
+    }
+    if (firstError !== undefined) {
       const summary = containmentSummaryText({ ...view, headline: disableHeadline(view.outcome) });
-      await tellUser(
-        deps,
-        job.responseUrl,
-        `${summary}. The report could not be posted in the alert's thread: ${escapeText((error as Error).message)}`,
-      );
-      throw error;
+      await tellUser(deps, job.responseUrl, `${summary}. ${failures.join(' ')}`);
+      throw firstError;
     }
   },
 };
@@ -117,13 +127,18 @@ async function reportInThread(deps: SlackAppDeps, job: DisableUserJob, view: Con
     blocks: report.blocks,
     unfurl_links: false,
   });
-  const blocks = withContainmentStatus(job.alert.blocks as ReceivedBlock[], view);
-  await deps.slack.chat.update({
-    channel: job.alert.channel,
-    ts: job.alert.ts,
-    text: job.alert.text,
-    blocks: blocks as unknown as KnownBlock[],
-  });
+}
+
+/**
+ * Records how this run ended in the alert's state (the clicked message seeds it when the alert has
+ * none yet) and renders the alert from the state, never from the blocks seen at click time.
+ */
+async function updateAlert(deps: SlackAppDeps, job: DisableUserJob, view: ContainmentReportView): Promise<void> {
+  const ref = { channel: job.alert.channel, ts: job.alert.ts };
+  const clicked = { text: job.alert.text, blocks: job.alert.blocks as ReceivedBlock[] };
+  // Keyed by the name the button carries, which is how the renderer finds the button to remove.
+  await recordContainment(deps, ref, clicked, { user: job.target.u, outcome: view.outcome, by: view.actorUserId, at: view.at });
+  await publishAlertState(deps, ref);
 }
 
 async function tellFailure(deps: SlackAppDeps, job: DisableUserJob, error: unknown): Promise<void> {

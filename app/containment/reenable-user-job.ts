@@ -3,6 +3,7 @@ import * as z from 'zod';
 import type { ReceivedBlock } from '../../blocks/edit-blocks';
 import { escapeText } from '../../blocks/mrkdwn';
 import { containmentSummaryText, renderReenableReport, withoutReenableButton } from '../../blocks/render-containment';
+import { publishAlertState, recordReenable } from '../alerts/alert-state';
 import type { JobHandler } from '../jobs/types';
 import { tellUser } from '../slack/ephemeral';
 import { userButtonValueSchema } from '../slack/payloads';
@@ -22,7 +23,8 @@ export type ReenableUserJob = z.infer<typeof reenableUserJobSchema>;
 
 /**
  * The deferred half of Re-enable: re-checks the clicker, removes the deny policy and reactivates the
- * recorded keys, reports in the thread and removes the Re-enable button from the report.
+ * recorded keys, reports in the thread, removes the Re-enable button from the report, and records
+ * the re-enable in the alert's state so the alert says so (and offers Disable User again).
  */
 export const reenableUserJob: JobHandler<ReenableUserJob> = {
   kind: 'reenable-user',
@@ -54,12 +56,13 @@ export const reenableUserJob: JobHandler<ReenableUserJob> = {
       throw error;
     }
     const headline = { reenabled: 're-enabled', partial: 'PARTIALLY re-enabled', failed: 'NOT re-enabled' }[result.outcome];
+    const at = { epochSeconds: Math.floor(now.getTime() / 1000), iso: now.toISOString() };
     try {
       const report = renderReenableReport({
         userName: result.userName,
         accountId: job.target.a,
         actorUserId: job.actorUserId,
-        at: { epochSeconds: Math.floor(now.getTime() / 1000), iso: now.toISOString() },
+        at,
         outcome: result.outcome,
         steps: result.steps,
       });
@@ -87,6 +90,18 @@ export const reenableUserJob: JobHandler<ReenableUserJob> = {
         job.responseUrl,
         `${summary}. The report could not be posted in the thread: ${escapeText((error as Error).message)}`,
       );
+      throw error;
+    }
+    // The alert is the thread's parent. Alerts disabled before alert state existed have none to update.
+    const alert = { channel: job.report.channel, ts: job.report.threadTs };
+    try {
+      const recorded = await recordReenable(deps, alert, job.target.u, { outcome: result.outcome, by: job.actorUserId, at });
+      if (recorded) await publishAlertState(deps, alert);
+      else logger.info('the alert has no state for this user; only the thread says it was re-enabled', alert);
+    } catch (error) {
+      logger.error('could not update the alert after the re-enable', { error: (error as Error).message });
+      const summary = containmentSummaryText({ userName: result.userName, steps: result.steps, headline });
+      await tellUser(deps, job.responseUrl, `${summary}. The alert could not be updated: ${escapeText((error as Error).message)}`);
       throw error;
     }
   },

@@ -1,14 +1,10 @@
 import type { ReceivedBlock } from '../../blocks/edit-blocks';
-import { ACTION_IDS } from '../../blocks/ids';
-import { readAcknowledgement, renderAcknowledged } from '../../blocks/render-acknowledged';
 import {
   type ContainmentReportView,
   renderContainmentReport,
   renderReenableReport,
-  withContainmentStatus,
   withoutReenableButton,
 } from '../../blocks/render-containment';
-import { sampleAlert } from '../slack/slack-harness';
 import { blockKitViolations } from '../support/block-kit-limits';
 
 const AT = { epochSeconds: 1714557900, iso: '2024-05-01T10:05:00.000Z' };
@@ -27,26 +23,6 @@ const view = (overrides: Partial<ContainmentReportView> = {}): ContainmentReport
 });
 const buttonIds = (blocks: ReadonlyArray<Record<string, any>>) =>
   blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements.map((e: { action_id: string }) => e.action_id));
-
-describe('renderAcknowledged', () => {
-  it('records who and when in a block id it can read back', () => {
-    const blocks = renderAcknowledged(sampleAlert().blocks as ReceivedBlock[], { userId: 'U0ACK', ...AT });
-
-    expect(readAcknowledgement(blocks)).toEqual({ userId: 'U0ACK', epochSeconds: AT.epochSeconds });
-    expect(buttonIds(blocks)).toEqual([ACTION_IDS.disableUser]);
-    expect(blockKitViolations({ text: 'x', blocks })).toEqual([]);
-  });
-
-  it('finds no acknowledgement on a fresh alert', () => {
-    expect(readAcknowledgement(sampleAlert().blocks as ReceivedBlock[])).toBeUndefined();
-  });
-
-  it('never turns something that is not a user ID into a mention', () => {
-    const blocks = renderAcknowledged([], { userId: '<!channel>', ...AT });
-
-    expect(JSON.stringify(blocks)).not.toContain('<!channel>');
-  });
-});
 
 describe('renderContainmentReport', () => {
   it('escapes AWS error text and fits Block Kit limits', () => {
@@ -77,20 +53,6 @@ describe('renderContainmentReport', () => {
 
     expect(blockKitViolations(message)).toEqual([]);
     expect(JSON.stringify(message.blocks)).toContain('[truncated]');
-  });
-});
-
-describe('withContainmentStatus', () => {
-  it('adds one status line, replacing an earlier one, and drops Disable User only on full success', () => {
-    const alert = sampleAlert().blocks as ReceivedBlock[];
-    const partial = withContainmentStatus(alert, view({ outcome: 'partial' }));
-    const done = withContainmentStatus(partial, view());
-
-    expect(buttonIds(partial)).toEqual([ACTION_IDS.acknowledge, ACTION_IDS.disableUser]);
-    expect(buttonIds(done)).toEqual([ACTION_IDS.acknowledge]);
-    expect(done.filter((b) => b.block_id === 'alert.contained')).toHaveLength(1);
-    expect(JSON.stringify(done)).toContain('User `mallory` disabled by <@U0RESPONDER>');
-    expect(done.length).toBe(alert.length + 1);
   });
 });
 

@@ -1,3 +1,5 @@
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import { ACTION_IDS } from '../../blocks/ids';
 import { ALERT_CHANNEL, ALERT_TS, type Harness, sampleAlert, startHarness } from '../slack/slack-harness';
 import { blockKitViolations } from '../support/block-kit-limits';
@@ -56,6 +58,27 @@ describe('Acknowledge button', () => {
     const body = h.slack.callsTo('chat.update')[0]!.body as unknown as Msg;
     expect(body.blocks.some((b) => b.type === 'actions')).toBe(false);
     expect(blockKitViolations(body)).toEqual([]);
+  });
+
+  it('tells the clicker, and changes nothing, when the state table cannot be written', async () => {
+    await h.close();
+    h = await startHarness({ RESPONDER_USER_IDS: undefined, STATE_TABLE_NAME: 'iam-alerts-state' });
+    const dynamodb = mockClient(DynamoDBDocumentClient);
+    dynamodb.on(GetCommand).resolves({});
+    dynamodb
+      .on(PutCommand)
+      .rejects(Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ThrottlingException' }));
+    try {
+      const result = await h.click({ actionId: ACTION_IDS.acknowledge, userId: 'U0ANYONE', message: sampleAlert() });
+
+      expect(result).toMatchObject({ statusCode: 200 });
+      expect(h.slack.callsTo('chat.update')).toEqual([]);
+      expect(h.ephemeralReplies()).toEqual([
+        expect.stringMatching(/^Could not mark the alert acknowledged: could not write alert#C0ALERTS#/),
+      ]);
+    } finally {
+      dynamodb.restore();
+    }
   });
 
   it('tells the clicker when Slack refuses the update', async () => {

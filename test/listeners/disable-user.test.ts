@@ -314,6 +314,24 @@ describe('Disable User: the deferred job', () => {
     );
   });
 
+  it('still updates the alert when the thread report cannot be posted, and says how it ended when the alert cannot be updated', async () => {
+    serveIamUsers(h.iam, [makeUser()]);
+    h.slack.script('chat.postMessage', { kind: 'error', error: 'channel_not_found' });
+    await h.click({ actionId: ACTION_IDS.disableUser, userId: 'U0RESPONDER' });
+    await h.runDeferredJobs();
+
+    expect(JSON.stringify(h.slack.heldMessage(ALERT_CHANNEL, ALERT_TS))).toContain('User `mallory` disabled by <@U0RESPONDER>');
+
+    h.slack.script('chat.update', { kind: 'error', error: 'cant_update_message' });
+    await h.click({ actionId: ACTION_IDS.disableUser, userId: 'U0RESPONDER' });
+    const [outcome] = await h.runDeferredJobs();
+
+    expect(outcome).toMatchObject({ ok: false });
+    expect(h.ephemeralReplies().at(-1)).toBe(
+      'IAM user mallory disabled. The alert could not be updated: An API error occurred: cant_update_message',
+    );
+  });
+
   it('tells the user when the job fails outright', async () => {
     serveIamUsers(h.iam, [makeUser()], { GetUser: awsError('AccessDenied', 'not authorized to perform: iam:GetUser') });
     await h.click({ actionId: ACTION_IDS.disableUser, userId: 'U0RESPONDER' });

@@ -52,9 +52,13 @@ describe('Re-enable button', () => {
     expect(blockKitViolations(reply)).toEqual([]);
 
     // The report loses its Re-enable button.
-    const update = h.slack.callsTo('chat.update').at(-1)!.body as unknown as Msg & { ts: string };
-    expect(update.ts).toBe(REPORT_TS);
-    expect(buttons(update)).toEqual([]);
+    const updates = h.slack.callsTo('chat.update').map((c) => c.body as unknown as Msg & { ts: string });
+    expect(buttons(updates.find((u) => u.ts === REPORT_TS)!)).toEqual([]);
+    // The alert says so, and offers Disable User again.
+    const alert = updates.filter((u) => u.ts === ALERT_TS).at(-1)!;
+    expect(JSON.stringify(alert.blocks)).toMatch(/:unlock: User `mallory` disabled by <@U0RESPONDER> at .*; re-enabled by <@U0SECOND> at /);
+    expect(buttons(alert)).toEqual([ACTION_IDS.acknowledge, ACTION_IDS.disableUser]);
+    expect(blockKitViolations(alert)).toEqual([]);
   });
 
   it('refuses a non-responder with an ephemeral message and no AWS call', async () => {

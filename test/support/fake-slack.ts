@@ -34,6 +34,12 @@ export interface FakeSlack {
   script(method: string, ...responses: FakeResponse[]): void;
   /** Sets a default handler for a method, used when nothing is scripted. */
   respond(method: string, handler: (call: RecordedCall) => FakeResponse): void;
+  /**
+   * A message as Slack holds it after the `chat.update` calls it answered: each applies when its
+   * answer is sent, so a slow (`hang`) update lands after a later fast one, as with Slack.
+   * Undefined until the first update of that message.
+   */
+  heldMessage(channel: string, ts: string): { text?: unknown; blocks?: unknown } | undefined;
   close(): Promise<void>;
 }
 
@@ -41,6 +47,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const calls: RecordedCall[] = [];
   const scripted = new Map<string, FakeResponse[]>();
   const handlers = new Map<string, (call: RecordedCall) => FakeResponse>();
+  const held = new Map<string, { text?: unknown; blocks?: unknown }>();
   let tsCounter = 0;
 
   const server: Server = createServer(async (req, res) => {
@@ -52,6 +59,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     const queue = scripted.get(method)?.length ? scripted.get(method) : scripted.get('*');
     const response = queue?.shift() ?? handlers.get(method)?.(call) ?? { kind: 'ok' };
     await send(res, response, () => defaultBody(method, call, ++tsCounter));
+    if (method === 'chat.update' && (response.kind === 'ok' || response.kind === 'hang')) {
+      held.set(`${call.body.channel} ${call.body.ts}`, { text: call.body.text, blocks: call.body.blocks });
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -64,6 +74,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     callsTo: (method) => calls.filter((c) => c.method === method),
     script: (method, ...responses) => scripted.set(method, [...(scripted.get(method) ?? []), ...responses]),
     respond: (method, handler) => handlers.set(method, handler),
+    heldMessage: (channel, ts) => held.get(`${channel} ${ts}`),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

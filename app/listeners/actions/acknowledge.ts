@@ -1,16 +1,18 @@
 import type { App } from '@slack/bolt';
-import type { KnownBlock } from '@slack/types';
 import { ACTION_IDS } from '../../../blocks/ids';
-import { alreadyAcknowledgedText, readAcknowledgement, renderAcknowledged } from '../../../blocks/render-acknowledged';
+import { escapeText } from '../../../blocks/mrkdwn';
+import { alreadyAcknowledgedText } from '../../../blocks/render-acknowledged';
+import { publishAlertState, recordAcknowledgement } from '../../alerts/alert-state';
 import { tellUser } from '../../slack/ephemeral';
 import { blockActionBodySchema, clickedMessage } from '../../slack/payloads';
 import type { SlackAppDeps } from '../../slack-deps';
 
 /**
- * Acknowledge: anyone in the channel may. The alert is updated in place ("Acknowledged by @x at
- * <time>", the Acknowledge button gone, Disable User kept). The message itself is the record, so a
- * second click reads it from the payload, changes nothing and tells the clicker who was first.
- * Only Slack is called (chat.update), never AWS, so this runs inline after the ack.
+ * Acknowledge: anyone in the channel may. The acknowledgement is recorded in the alert's state
+ * (one conditional write) and the alert is rendered from that state ("Acknowledged by @x at
+ * <time>", the Acknowledge button gone, Disable User and any containment status kept). A second
+ * click changes nothing and tells the clicker who was first, from the state. Only the state table
+ * and Slack are called, never IAM or CloudTrail, so this runs inline after the ack.
  */
 export function registerAcknowledgeAction(app: App, deps: SlackAppDeps): void {
   app.action(ACTION_IDS.acknowledge, async ({ ack, body }) => {
@@ -27,29 +29,24 @@ export function registerAcknowledgeAction(app: App, deps: SlackAppDeps): void {
       await tellUser(deps, payload.response_url, 'Could not acknowledge: this alert message was not found in the click.');
       return;
     }
-    const previous = readAcknowledgement(message.blocks);
-    if (previous) {
-      logger.info('already acknowledged', { acknowledgedBy: previous.userId });
-      await tellUser(deps, payload.response_url, alreadyAcknowledgedText(previous));
-      return;
-    }
-    const now = deps.clock();
-    const blocks = renderAcknowledged(message.blocks, {
-      userId: payload.user.id,
-      epochSeconds: Math.floor(now.getTime() / 1000),
-      iso: now.toISOString(),
-    });
+    const ref = { channel: message.channel, ts: message.ts };
     try {
-      await deps.slack.chat.update({
-        channel: message.channel,
-        ts: message.ts,
-        text: message.text,
-        blocks: blocks as unknown as KnownBlock[],
+      const now = deps.clock();
+      const first = await recordAcknowledgement(deps, ref, message, {
+        userId: payload.user.id,
+        epochSeconds: Math.floor(now.getTime() / 1000),
+        iso: now.toISOString(),
       });
-      logger.info('acknowledged alert', { channel: message.channel, ts: message.ts });
+      if (first) {
+        logger.info('already acknowledged', { acknowledgedBy: first.userId });
+        await tellUser(deps, payload.response_url, alreadyAcknowledgedText(first));
+        return;
+      }
+      await publishAlertState(deps, ref);
+      logger.info('acknowledged alert', ref);
     } catch (error) {
-      logger.error('could not update the alert', { error: (error as Error).message });
-      await tellUser(deps, payload.response_url, `Could not mark the alert acknowledged: ${(error as Error).message}`);
+      logger.error('could not acknowledge the alert', { error: (error as Error).message });
+      await tellUser(deps, payload.response_url, `Could not mark the alert acknowledged: ${escapeText((error as Error).message)}`);
     }
   });
 }
