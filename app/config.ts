@@ -62,6 +62,8 @@ const envSchema = z.object({
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith('xapp-'), 'expected an app-level token (xapp-...)'),
   SLACK_SECRET_ARN: optionalText,
+  SLACK_SIGNING_SECRET_ARN: optionalText,
+  JOB_SIGNING_KEY_ARN: optionalText,
   SLACK_CHANNEL_ID: optionalText,
   SLACK_CHANNEL_BY_SEVERITY: keyValueList('severity=CHANNEL_ID pairs, e.g. critical=C0123', z.string().min(1)).refine(
     (map) => Object.keys(map).every((k) => (SEVERITIES as readonly string[]).includes(k)),
@@ -106,8 +108,10 @@ export interface Config {
     readonly botToken?: string;
     readonly signingSecret?: string;
     readonly appToken?: string;
-    /** Secrets Manager secret holding the tokens when they are not in the environment. */
+    /** Secrets Manager secret holding the bot token when it is not in the environment (both functions read it). */
     readonly secretArn?: string;
+    /** Secrets Manager secret holding the signing secret, which only the Slack function may read. */
+    readonly signingSecretArn?: string;
     readonly channelId?: string;
     readonly channelBySeverity: Readonly<Partial<Record<Severity, string>>>;
     /** Override of Slack's API base URL (tests point it at a local fake). */
@@ -131,6 +135,8 @@ export interface Config {
   readonly idempotencyTableName?: string;
   readonly stateTableName?: string;
   readonly burstWindowSeconds: number;
+  /** Secrets Manager secret with the key that signs the Slack function's deferred jobs (Slack function only). */
+  readonly jobSigningKeyArn?: string;
   /** Set by Lambda; the Slack handler invokes itself by this name. */
   readonly functionName?: string;
   readonly awsRegion?: string;
@@ -163,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       signingSecret: e.SLACK_SIGNING_SECRET,
       appToken: e.SLACK_APP_TOKEN,
       secretArn: e.SLACK_SECRET_ARN,
+      signingSecretArn: e.SLACK_SIGNING_SECRET_ARN,
       channelId: e.SLACK_CHANNEL_ID,
       channelBySeverity: e.SLACK_CHANNEL_BY_SEVERITY as Partial<Record<Severity, string>>,
       apiUrl: e.SLACK_API_URL,
@@ -177,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     idempotencyTableName: e.IDEMPOTENCY_TABLE_NAME,
     stateTableName: e.STATE_TABLE_NAME,
     burstWindowSeconds: e.BURST_WINDOW_SECONDS,
+    jobSigningKeyArn: e.JOB_SIGNING_KEY_ARN,
     functionName: e.AWS_LAMBDA_FUNCTION_NAME,
     awsRegion: e.AWS_REGION,
     localStateFile: e.LOCAL_STATE_FILE,

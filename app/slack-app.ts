@@ -2,6 +2,7 @@ import { App, type Receiver } from '@slack/bolt';
 import { registerActionListeners } from './listeners/actions/index';
 import { registerCommandListeners } from './listeners/commands/index';
 import { boltLogger } from './slack/bolt-logger';
+import { isSlackResponseUrl } from './slack/response-url';
 import type { SlackAppDeps } from './slack-deps';
 
 /** How the Bolt app receives Slack's requests: exactly one of these. */
@@ -55,7 +56,23 @@ export function createSlackApp(deps: SlackAppDeps, options: SlackAppOptions): Ap
   app.error(async (error) => {
     deps.logger.error('unhandled error in a Slack listener', { error });
   });
+  // Every listener answers through the payload's response_url, and jobs carry it on: one that is
+  // not Slack's (https://hooks.slack.com/...) is acked and dropped before any listener runs.
+  app.use(async ({ body, ack, next }) => {
+    const urls = responseUrlsOf(body);
+    if (urls.every((url) => isSlackResponseUrl(url, deps.config.slack.apiUrl))) return next();
+    deps.logger.warn('dropped a Slack request whose response_url is not Slack’s', { type: (body as { type?: unknown }).type });
+    if (ack) await (ack as () => Promise<void>)();
+  });
   registerActionListeners(app, deps);
   registerCommandListeners(app, deps);
   return app;
+}
+
+/** The response URLs a Slack payload carries (interactions and slash commands: one; some modals: a list). */
+function responseUrlsOf(body: unknown): string[] {
+  const payload = (typeof body === 'object' && body !== null ? body : {}) as { response_url?: unknown; response_urls?: unknown };
+  const urls: unknown[] = [payload.response_url];
+  if (Array.isArray(payload.response_urls)) urls.push(...payload.response_urls.map((u) => (u as { response_url?: unknown })?.response_url));
+  return urls.filter((u) => u !== undefined).map((u) => (typeof u === 'string' ? u : ''));
 }

@@ -7,12 +7,19 @@ import { loadCatalog } from '../app/catalog/catalog-config';
 import { type Config, ConfigError } from '../app/config';
 import { createHistoryCloudTrailClient } from '../app/history/cloudtrail-client';
 import { inProcessDefer, lambdaDefer, SELF_INVOKE_CLIENT_CONFIG } from '../app/jobs/dispatch';
+import { readJobSigningKey } from '../app/jobs/signing-key';
 import type { DeferJob } from '../app/jobs/types';
 import type { Logger } from '../app/logger';
 import { createNotifierMetrics } from '../app/notifier/metrics';
 import type { NotifierDeps } from '../app/notifier/notify';
-import { resolveSlackCredentials, type SecretReader, type SlackCredentials } from '../app/slack/credentials';
-import { postToResponseUrl } from '../app/slack/response-url';
+import {
+  chooseSlackSigningSecret,
+  readSlackSigningSecret,
+  resolveSlackCredentials,
+  type SecretReader,
+  type SlackCredentials,
+} from '../app/slack/credentials';
+import { isSlackResponseUrl, postToResponseUrl, ResponseUrlError } from '../app/slack/response-url';
 import { createSlackClient } from '../app/slack/web-client';
 import type { SlackAppDeps } from '../app/slack-deps';
 import { type LocalStateOption, makeStateStore } from '../app/state/make-store';
@@ -33,6 +40,35 @@ export function secretReader(client = new SecretsManagerClient({})): SecretReade
 
 export async function makeSlackCredentials(config: Config, readSecret: SecretReader = secretReader()): Promise<SlackCredentials> {
   return resolveSlackCredentials(config, readSecret);
+}
+
+/** What the deployed Slack function reads from Secrets Manager once per cold start. */
+export interface SlackHandlerSecrets {
+  credentials: SlackCredentials;
+  /** Verifies every request from Slack. */
+  signingSecret: string;
+  /** Signs and verifies the deferred jobs (asynchronous self-invocations). */
+  jobSigningKey: string;
+}
+
+/**
+ * Reads the Slack function's three secrets in parallel: the bot token (`SLACK_SECRET_ARN`, shared
+ * with the notifier), the signing secret (`SLACK_SIGNING_SECRET_ARN`, falling back with a warning
+ * to the bot-token secret of older deployments) and the job signing key (`JOB_SIGNING_KEY_ARN`).
+ * @throws ConfigError naming what is missing; the Slack function refuses to start without any of them.
+ */
+export async function makeSlackHandlerSecrets(
+  config: Config,
+  logger: Logger,
+  readSecret: SecretReader = secretReader(),
+): Promise<SlackHandlerSecrets> {
+  const [credentials, signingSecretFromSecret, jobSigningKey] = await Promise.all([
+    resolveSlackCredentials(config, readSecret),
+    readSlackSigningSecret(config, readSecret),
+    readJobSigningKey(config.jobSigningKeyArn, readSecret),
+  ]);
+  const signingSecret = chooseSlackSigningSecret(config, signingSecretFromSecret, credentials, logger);
+  return { credentials: { ...credentials, signingSecret }, signingSecret, jobSigningKey };
 }
 
 export interface NotifierDepsOptions {
@@ -84,6 +120,8 @@ export interface SlackAppDepsOptions {
   defer?: DeferMode;
   /** The state store when no DynamoDB table is configured (local mode); default an in-memory one. */
   localStore?: VersionedStore;
+  /** The key `lambda` deferral signs jobs with (see {@link makeSlackHandlerSecrets}); required for `lambda`. */
+  jobSigningKey?: string;
 }
 
 /** {@link SlackAppDeps} plus, for in-process deferral, a way to wait for running jobs. */
@@ -94,7 +132,8 @@ export type SlackAppDepsResult = SlackAppDeps & { settled: () => Promise<void> }
  * region, Lambda) are loaded with dynamic `import()` and built on first use, once per container:
  * the Slack handler's cold start only pays for the SDKs a request actually needs.
  * @throws ConfigError when the Slack credentials are missing, or `defer: 'lambda'` is asked for
- *   without `AWS_LAMBDA_FUNCTION_NAME`.
+ *   without `AWS_LAMBDA_FUNCTION_NAME`, a state table (`STATE_TABLE_NAME`: job nonces are claimed
+ *   there, so that a replayed job is refused in every container) or a job signing key.
  */
 export async function makeSlackAppDeps(config: Config, logger: Logger, options: SlackAppDepsOptions = {}): Promise<SlackAppDepsResult> {
   const [credentials, tableStore] = await Promise.all([
@@ -128,7 +167,18 @@ export async function makeSlackAppDeps(config: Config, logger: Logger, options: 
     if (!config.functionName) {
       throw new ConfigError('AWS_LAMBDA_FUNCTION_NAME is not set: the Slack handler invokes itself by that name to run slow work');
     }
-    defer = lambdaDefer(config.functionName, lambda, logger);
+    // Fail closed: without a shared table a replayed job could not be told from a new one.
+    if (!tableStore) {
+      throw new ConfigError(
+        'STATE_TABLE_NAME is not set: the Slack function claims each deferred job once in the state table, so that a replayed job is refused (the stack sets it)',
+      );
+    }
+    if (!options.jobSigningKey) {
+      throw new ConfigError(
+        'JOB_SIGNING_KEY_ARN is not set: the Slack function signs the jobs it defers with that key (the stack sets it)',
+      );
+    }
+    defer = lambdaDefer(config.functionName, lambda, logger, options.jobSigningKey);
   } else {
     const inProcess = inProcessDefer(() => deps, logger);
     defer = inProcess;
@@ -143,7 +193,13 @@ export async function makeSlackAppDeps(config: Config, logger: Logger, options: 
     cloudtrail,
     store,
     defer,
-    respond: (responseUrl, message) => postToResponseUrl(responseUrl, message),
+    respond: async (responseUrl, message) => {
+      // Only ever to Slack, whatever a payload says (see isSlackResponseUrl).
+      if (!isSlackResponseUrl(responseUrl, config.slack.apiUrl)) {
+        throw new ResponseUrlError('refused to post to a response_url that is not https://hooks.slack.com/...');
+      }
+      await postToResponseUrl(responseUrl, message);
+    },
     clock: () => new Date(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     settled,

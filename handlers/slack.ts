@@ -5,8 +5,10 @@ import type { SlackAppDeps } from '../app/slack-deps';
 
 /**
  * The Slack Lambda, behind a Function URL: Bolt (`AwsLambdaReceiver`) answers button clicks and
- * slash commands; the same function, invoked asynchronously by itself with
- * `{ iamAlertsJob: { kind, payload } }`, runs the slow work the listeners deferred.
+ * slash commands; the same function, invoked asynchronously by itself with a signed
+ * `{ iamAlertsJob: ... }` envelope (`app/jobs/envelope.ts`), runs the slow work the listeners
+ * deferred. Whoever else may invoke the function cannot make it run a job: the envelope's MAC,
+ * age and once-only nonce are checked before anything else.
  *
  * Module scope loads only logging and the signature check. Config, job dispatch (with every job's
  * schemas) and the composition root (Secrets Manager) are loaded on the first invocation, Bolt on
@@ -34,6 +36,7 @@ type HttpHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 interface Runtime {
   deps: SlackAppDeps;
   signingSecret: string;
+  jobSigningKey: string;
   jobs: typeof import('../app/jobs/dispatch');
 }
 
@@ -46,16 +49,18 @@ async function buildRuntime(): Promise<Runtime> {
   // package is CommonJS and `import()` of a relative path would need a compiled file's extension.
   const { loadConfig, requireSetting } = require('../app/config') as typeof import('../app/config');
   const jobs = require('../app/jobs/dispatch') as typeof import('../app/jobs/dispatch');
-  const { makeSlackAppDeps, makeSlackCredentials } = require('./deps') as typeof import('./deps');
+  const { makeSlackAppDeps, makeSlackHandlerSecrets } = require('./deps') as typeof import('./deps');
   const config = loadConfig();
-  const credentials = await makeSlackCredentials(config);
-  const signingSecret = requireSetting(
-    credentials.signingSecret,
-    'SLACK_SIGNING_SECRET',
-    'every request from Slack is verified with it (set it, or put it in the SLACK_SECRET_ARN secret)',
+  // Fail closed, before reading any secret: without these no job could be checked.
+  requireSetting(config.jobSigningKeyArn, 'JOB_SIGNING_KEY_ARN', 'deferred jobs are signed with the key it names (the stack sets it)');
+  requireSetting(
+    config.stateTableName,
+    'STATE_TABLE_NAME',
+    'each deferred job is claimed once in the state table, so that a replayed job is refused (the stack sets it)',
   );
-  const deps = await makeSlackAppDeps(config, logger, { credentials, defer: 'lambda' });
-  return { deps, signingSecret, jobs };
+  const { credentials, signingSecret, jobSigningKey } = await makeSlackHandlerSecrets(config, logger);
+  const deps = await makeSlackAppDeps(config, logger, { credentials, defer: 'lambda', jobSigningKey });
+  return { deps, signingSecret, jobSigningKey, jobs };
 }
 
 async function buildHttpHandler({ deps, signingSecret }: Runtime): Promise<HttpHandler> {
@@ -71,7 +76,8 @@ async function buildHttpHandler({ deps, signingSecret }: Runtime): Promise<HttpH
  * The Lambda entry point (two arguments: newer Node runtimes reject callback handlers).
  * Deferred jobs are recognised and run; every other event is an HTTP request whose Slack
  * signature and timestamp are checked first: a bad or stale one gets 401 and nothing else happens.
- * @throws when a deferred job fails unexpectedly (after telling the user), so Lambda retries it.
+ * @throws when a deferred job fails unexpectedly (after telling the user), so Lambda retries it;
+ *   ConfigError when a setting the function cannot work without is missing.
  */
 export async function handler(event: unknown, context: Context): Promise<HttpResult | { ok: boolean; error?: string }> {
   // Built on first use and kept for the container's life; a failed build is retried next time.
@@ -80,9 +86,9 @@ export async function handler(event: unknown, context: Context): Promise<HttpRes
     throw error;
   });
   const built = await runtime;
-  const { deps, signingSecret, jobs } = built;
+  const { deps, signingSecret, jobSigningKey, jobs } = built;
 
-  if (jobs.isJobEvent(event)) return jobs.runJobEvent(event, deps);
+  if (jobs.isJobEvent(event)) return jobs.runJobEvent(event, deps, { signingKey: jobSigningKey, requestId: context.awsRequestId });
 
   const request = normaliseHttpEvent(event);
   const verdict = verifySlackSignature({
@@ -108,7 +114,9 @@ export async function handler(event: unknown, context: Context): Promise<HttpRes
     return { statusCode: 500, body: '' };
   }
   try {
-    return await bolt(request, context);
+    // Listeners hand their job off within what is left of Slack's 3 s, counted from arrival.
+    const deadline = jobs.ackDeadlineFor(arrivalTime(request));
+    return await jobs.withAckDeadline(deadline, () => bolt(request, context));
   } catch (error) {
     // Bolt throws on a body it cannot parse (after verification, so it came from Slack).
     logger.error('could not process a verified Slack request', { error });
@@ -130,6 +138,12 @@ function normaliseHttpEvent(event: unknown): HttpEvent {
   const rawBody = typeof input.body === 'string' ? input.body : '';
   const body = input.isBase64Encoded ? Buffer.from(rawBody, 'base64').toString('utf8') : rawBody;
   return { ...input, headers, body, isBase64Encoded: false };
+}
+
+/** When the Function URL received the request (`requestContext.timeEpoch`, ms), if the event says. */
+function arrivalTime(event: HttpEvent): number | undefined {
+  const timeEpoch = (event.requestContext as { timeEpoch?: unknown } | undefined)?.timeEpoch;
+  return typeof timeEpoch === 'number' ? timeEpoch : undefined;
 }
 
 function header(event: HttpEvent, name: string): string | undefined {

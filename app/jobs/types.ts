@@ -3,8 +3,8 @@ import type { SlackAppDeps } from '../slack-deps';
 
 /**
  * Slow work that a listener acks and hands off: disabling a user, querying CloudTrail. On Lambda a
- * job is an asynchronous self-invocation (`{ iamAlertsJob: { kind, payload } }`) that the same
- * handler recognises; in local Socket Mode it runs in-process.
+ * job is an asynchronous self-invocation in a signed envelope (`./envelope`) that the same handler
+ * checks and runs; in local Socket Mode it runs in-process.
  */
 export interface JobHandler<T> {
   /** Unique name, e.g. "disable-user", "history". */

@@ -16,6 +16,7 @@ import { DENY_ALL_MANAGED_POLICY_NAME } from '../../app/containment/deny-policy'
 import { formatProtectedUsers } from '../../app/containment/protected-users';
 import { IAM_ALERTS_TAG_PREFIX, TAGS } from '../../app/containment/tags';
 import { catalogEventSources } from '../../app/history/history-scope';
+import { JOB_MAX_AGE_SECONDS } from '../../app/jobs/envelope';
 import { AlertTopics } from '../constructs/alert-topics';
 import { AlertsFunction } from '../constructs/alerts-function';
 import { AuditTrail } from '../constructs/audit-trail';
@@ -129,9 +130,11 @@ export class IamAlertsStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
+    // Three secrets, so that each function reads only what it needs (issue 11, item 8). The bot
+    // token stays in `<stack>/slack`, the secret existing deployments have already filled in.
     const secret = new Secret(this, 'SlackSecret', {
       secretName: `${prefix}/slack`,
-      description: 'iam-alerts: Slack bot token and signing secret (fill in after deploy, see docs/DEPLOY.md)',
+      description: 'iam-alerts: Slack bot token, read by both functions (fill in after deploy, see docs/DEPLOY.md)',
       // A placeholder the functions reject with a clear message until the operator fills it in.
       // CloudFormation never overwrites the value afterwards unless this template text changes.
       secretObjectValue: {},
@@ -139,6 +142,25 @@ export class IamAlertsStack extends Stack {
     Validations.of(secret).acknowledge({
       id: 'AwsSolutions::AwsSolutions-SMG4',
       reason: 'Slack issues and rotates these tokens; a Lambda rotation function cannot create new Slack tokens.',
+    });
+    const signingSecret = new Secret(this, 'SlackSigningSecret', {
+      secretName: `${prefix}/slack-signing-secret`,
+      description: 'iam-alerts: Slack signing secret, read by the Slack function only (fill in after deploy, see docs/DEPLOY.md)',
+      secretObjectValue: {},
+    });
+    Validations.of(signingSecret).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SMG4',
+      reason: 'Slack issues and rotates the signing secret (Basic Information page); a Lambda rotation function cannot create one.',
+    });
+    const jobSigningKey = new Secret(this, 'JobSigningKey', {
+      secretName: `${prefix}/job-signing-key`,
+      description: "iam-alerts: HMAC key signing the Slack function's deferred jobs; generated here, read by the Slack function only",
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    Validations.of(jobSigningKey).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SMG4',
+      reason:
+        'The key only authenticates jobs the Slack function sends itself, each accepted for 10 minutes; containers read it once per cold start, so scheduled rotation would refuse jobs in flight. Rotate by hand (docs/DEPLOY.md).',
     });
 
     const notifierSubscriptionDlq = this.deadLetterQueue('NotifierSubscriptionDlq', 'SNS could not deliver an alert to the notifier');
@@ -186,6 +208,8 @@ export class IamAlertsStack extends Stack {
       environment: {
         ...common,
         POWERTOOLS_SERVICE_NAME: 'iam-alerts-slack',
+        SLACK_SIGNING_SECRET_ARN: signingSecret.secretArn,
+        JOB_SIGNING_KEY_ARN: jobSigningKey.secretArn,
         HISTORY_REGIONS: settings.historyRegions.join(','),
         // What an `event:` search may return: the services this catalog watches.
         HISTORY_EVENT_SOURCES: catalogEventSources(catalog.rules).join(','),
@@ -201,7 +225,12 @@ export class IamAlertsStack extends Stack {
       },
     });
     secret.grantRead(slack);
+    signingSecret.grantRead(slack);
+    jobSigningKey.grantRead(slack);
     table.grantReadWriteData(slack);
+    // Lambda delivers no deferred job older than the job side accepts (app/jobs/envelope.ts): an
+    // older one goes to the dead-letter queue instead of being refused as expired.
+    slack.configureAsyncInvoke({ maxEventAge: Duration.seconds(JOB_MAX_AGE_SECONDS), retryAttempts: 2 });
     // Slack cannot sign AWS requests (SigV4), so the URL's auth type is NONE; instead every request
     // is verified with Slack's signing secret (HMAC over the body and timestamp, 5-minute window)
     // before anything else runs, and unverifiable requests are answered 401.
@@ -262,8 +291,10 @@ export class IamAlertsStack extends Stack {
     );
     output('AlertTopicArn', topics.alerts.topicArn, 'SNS topic the EventBridge rules publish CloudTrail events to');
     output('OpsTopicArn', topics.ops.topicArn, 'SNS topic of the alarms about iam-alerts itself');
-    output('SlackSecretArn', secret.secretArn, 'Secrets Manager secret to fill with the Slack tokens');
+    output('SlackSecretArn', secret.secretArn, 'Secrets Manager secret to fill with the Slack bot token');
     output('SlackSecretName', secret.secretName, 'Name of the Slack secret');
+    output('SlackSigningSecretArn', signingSecret.secretArn, 'Secrets Manager secret to fill with the Slack signing secret');
+    output('SlackSigningSecretName', signingSecret.secretName, 'Name of the Slack signing secret');
     output('NotifierFunctionName', notifier.functionName, 'The notifier Lambda function');
     output('SlackFunctionName', slack.functionName, 'The Slack Lambda function');
     output('StateTableName', table.tableName, 'DynamoDB table of dedupe and burst state');

@@ -1,11 +1,10 @@
-import type { AddressInfo } from 'node:net';
-import { createServer, type Socket } from 'node:net';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { loadConfig } from '../../app/config';
 import { lambdaDefer, SELF_INVOKE_CLIENT_CONFIG } from '../../app/jobs/dispatch';
 import { DeferJobError } from '../../app/jobs/errors';
 import { createLogger } from '../../app/logger';
 import { makeSlackAppDeps } from '../../handlers/deps';
+import { stuckEndpoint } from '../support/stuck-endpoint';
 
 describe('makeSlackAppDeps', () => {
   it('builds CloudTrail clients that retry throttling beyond the SDK default, once per region', async () => {
@@ -19,25 +18,41 @@ describe('makeSlackAppDeps', () => {
     expect(await client.config.region()).toBe('eu-west-1');
     expect(await deps.cloudtrail('eu-west-1')).toBe(client);
   });
+
+  it.each([
+    ['STATE_TABLE_NAME', {}, { jobSigningKey: 'k'.repeat(64) }],
+    ['JOB_SIGNING_KEY_ARN', { STATE_TABLE_NAME: 'iam-alerts-state' }, {}],
+  ])('refuses Lambda deferral without %s (fails closed)', async (variable, env, options) => {
+    const config = loadConfig({ AWS_LAMBDA_FUNCTION_NAME: 'iam-alerts-slack', ...env });
+
+    await expect(
+      makeSlackAppDeps(config, createLogger(), { credentials: { botToken: 'xoxb-test' }, defer: 'lambda', ...options }),
+    ).rejects.toThrow(new RegExp(`^${variable} is not set`));
+  });
+
+  it('never posts to a response_url that is not Slack’s', async () => {
+    const config = loadConfig({});
+    const deps = await makeSlackAppDeps(config, createLogger(), { credentials: { botToken: 'xoxb-test' }, defer: 'in-process' });
+
+    await expect(deps.respond('https://attacker.example/collect', { text: 'hi' })).rejects.toThrow(/not https:\/\/hooks\.slack\.com/);
+  });
 });
 
 describe('the self-invocation client', () => {
   it('gives up within Slack’s deadline when Lambda does not answer, instead of hanging the ack', async () => {
-    // A local endpoint that accepts the connection and never answers, standing in for a stuck Lambda API.
-    const sockets: Socket[] = [];
-    const server = createServer((socket) => sockets.push(socket));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    const client = new LambdaClient({ ...SELF_INVOKE_CLIENT_CONFIG, region: 'us-east-1', endpoint: `http://127.0.0.1:${port}` });
-    const defer = lambdaDefer('iam-alerts-slack', async () => client, createLogger());
+    const stuck = await stuckEndpoint();
+    const client = new LambdaClient({ ...SELF_INVOKE_CLIENT_CONFIG, region: 'us-east-1', endpoint: stuck.url });
+    const defer = lambdaDefer('iam-alerts-slack', async () => client, createLogger(), 'k'.repeat(64));
 
-    const started = Date.now();
-    await expect(defer('history', { any: 'payload' })).rejects.toThrow(DeferJobError);
-    const elapsed = Date.now() - started;
+    try {
+      const started = Date.now();
+      await expect(defer('history', { any: 'payload' })).rejects.toThrow(DeferJobError);
+      const elapsed = Date.now() - started;
 
-    expect(elapsed).toBeGreaterThanOrEqual(2_000);
-    expect(elapsed).toBeLessThan(2_900);
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => server.close(resolve));
+      expect(elapsed).toBeGreaterThanOrEqual(2_000);
+      expect(elapsed).toBeLessThan(2_900);
+    } finally {
+      await stuck.close();
+    }
   });
 });

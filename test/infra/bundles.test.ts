@@ -6,8 +6,18 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { ACTION_IDS } from '../../blocks/ids';
 import { lambdaEsbuildOptions } from '../../infra/constructs/bundling';
-import { blockActionPayload, buttonValue, functionUrlEvent, interactionBody, SIGNING_SECRET, sampleAlert } from '../slack/slack-harness';
+import {
+  blockActionPayload,
+  buttonValue,
+  functionUrlEvent,
+  interactionBody,
+  JOB_SIGNING_KEY,
+  JOB_SIGNING_KEY_ARN,
+  SIGNING_SECRET,
+  sampleAlert,
+} from '../slack/slack-harness';
 import { toEventBridge, toSnsEvent } from '../support/corpus';
+import { fakeDynamoDb, fakeSecretsManager } from '../support/fake-aws-endpoints';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
 
 /**
@@ -91,15 +101,30 @@ describe('the deployed bundles', () => {
       message: alert,
       responseUrl: `${slack.baseUrl}/actions/T1/1/bundle`,
     });
+    // The Slack function refuses to start without its job signing key and its state table.
+    const [secrets, table] = await Promise.all([
+      fakeSecretsManager({ [JOB_SIGNING_KEY_ARN]: JOB_SIGNING_KEY }),
+      fakeDynamoDb('iam-alerts-state'),
+    ]);
     const env = {
       SLACK_BOT_TOKEN: 'xoxb-bundle',
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: slack.apiUrl,
       AWS_LAMBDA_FUNCTION_NAME: 'iam-alerts-slack',
+      JOB_SIGNING_KEY_ARN,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+      STATE_TABLE_NAME: 'iam-alerts-state',
+      AWS_ENDPOINT_URL_DYNAMODB: table.url,
     };
 
-    const answered = await invoke(slackBundle, functionUrlEvent(interactionBody(payload)), env);
-    const forged = await invoke(slackBundle, functionUrlEvent(interactionBody(payload), { secret: 'not-the-secret' }), env);
+    let answered: any;
+    let forged: any;
+    try {
+      answered = await invoke(slackBundle, functionUrlEvent(interactionBody(payload)), env);
+      forged = await invoke(slackBundle, functionUrlEvent(interactionBody(payload), { secret: 'not-the-secret' }), env);
+    } finally {
+      await Promise.all([secrets.close(), table.close()]);
+    }
 
     expect(answered.statusCode).toBe(200);
     expect(forged.statusCode).toBe(401);

@@ -11,6 +11,7 @@ import { blockKitViolations } from '../support/block-kit-limits';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
 
 const cloudtrail = mockClient(CloudTrailClient);
+const JOB_SIGNING_KEY = 'test-job-signing-key-0123456789abcdef0123456789';
 const lambda = mockClient(LambdaClient);
 
 /**
@@ -39,7 +40,14 @@ describe('/iam-events on Lambda', () => {
     const { deps } = historyHarness(slack);
     const lambdaDeps = {
       ...deps,
-      defer: lambdaDefer('iam-alerts-slack', async () => new LambdaClient({ region: 'us-east-1' }), deps.logger),
+      // Signed on the harness's clock, which the job side checks the envelope's age against.
+      defer: lambdaDefer(
+        'iam-alerts-slack',
+        async () => new LambdaClient({ region: 'us-east-1' }),
+        deps.logger,
+        JOB_SIGNING_KEY,
+        () => deps.clock().getTime(),
+      ),
     };
     const receiver = new AwsLambdaReceiver({ signingSecret: SIGNING_SECRET, logLevel: LogLevel.ERROR });
     createSlackApp(lambdaDeps, { receiver });
@@ -61,7 +69,7 @@ describe('/iam-events on Lambda', () => {
 
     // Act 2: Lambda delivers the self-invocation.
     const jobEvent = JSON.parse(Buffer.from(invokes[0]!.args[0].input.Payload as Uint8Array).toString('utf8'));
-    const result = await runJobEvent(jobEvent, lambdaDeps);
+    const result = await runJobEvent(jobEvent, lambdaDeps, { signingKey: JOB_SIGNING_KEY, requestId: 'job-1' });
 
     // Assess 2
     expect(result).toEqual({ ok: true });

@@ -2,7 +2,10 @@ import { handler } from '../../handlers/slack';
 import { makeUser, mutatingCommands, serveIamUsers } from '../containment/iam-user-model';
 import { ALERT_CHANNEL, ALERT_TS, type Harness, lambdaContext, sampleAlert, startHarness } from './slack-harness';
 
-/** Jobs as Lambda delivers an asynchronous self-invocation: `{ iamAlertsJob: { kind, payload } }`. */
+/**
+ * Jobs as Lambda delivers an asynchronous self-invocation: a signed `{ iamAlertsJob: ... }` envelope
+ * (what an unsigned, forged or replayed one gets: signed-jobs.test.ts).
+ */
 describe('Slack handler: deferred jobs', () => {
   let h: Harness;
   beforeEach(async () => {
@@ -12,18 +15,13 @@ describe('Slack handler: deferred jobs', () => {
 
   const disableJob = (overrides: Record<string, unknown> = {}) => {
     const alert = sampleAlert();
-    return {
-      iamAlertsJob: {
-        kind: 'disable-user',
-        payload: {
-          target: { u: 'mallory', a: '123456789012', e: 'evt-1' },
-          actorUserId: 'U0RESPONDER',
-          responseUrl: h.responseUrl,
-          alert: { channel: ALERT_CHANNEL, ts: ALERT_TS, text: alert.text, blocks: alert.blocks },
-          ...overrides,
-        },
-      },
-    };
+    return h.signJob('disable-user', {
+      target: { u: 'mallory', a: '123456789012', e: 'evt-1' },
+      actorUserId: 'U0RESPONDER',
+      responseUrl: h.responseUrl,
+      alert: { channel: ALERT_CHANNEL, ts: ALERT_TS, text: alert.text, blocks: alert.blocks },
+      ...overrides,
+    });
   };
 
   it('runs a valid disable-user job', async () => {
@@ -35,14 +33,14 @@ describe('Slack handler: deferred jobs', () => {
   });
 
   it.each([
-    ['an unknown kind', { iamAlertsJob: { kind: 'drop-tables', payload: {} } }],
-    ['a payload that fails the schema', { iamAlertsJob: { kind: 'disable-user', payload: { target: { u: 'mallory' } } } }],
-    ['a target name IAM would not allow', { iamAlertsJob: { kind: 'disable-user', payload: { target: { u: '../x', a: '', e: '' } } } }],
-    ['extra top-level keys', { iamAlertsJob: { kind: 'disable-user', payload: {} }, other: 1 }],
-  ])('refuses %s without any AWS or Slack call, and does not throw (no pointless Lambda retries)', async (_why, event) => {
+    ['an unknown kind', () => h.signJob('drop-tables', {})],
+    ['a payload that fails the schema', () => h.signJob('disable-user', { target: { u: 'mallory' } })],
+    ['a target name IAM would not allow', () => h.signJob('disable-user', { target: { u: '../x', a: '', e: '' } })],
+    ['extra top-level keys', () => ({ ...h.signJob('disable-user', {}), other: 1 })],
+  ])('refuses %s without any AWS or Slack call, and does not throw (no pointless Lambda retries)', async (_why, makeEvent) => {
     serveIamUsers(h.iam, [makeUser()]);
 
-    const result = await handler(event, lambdaContext);
+    const result = await handler(makeEvent(), lambdaContext);
 
     expect(result).toMatchObject({ ok: false });
     expect(h.iam.calls()).toEqual([]);
@@ -53,12 +51,13 @@ describe('Slack handler: deferred jobs', () => {
     const user = makeUser();
     serveIamUsers(h.iam, [user]);
     h.slack.script('chat.postMessage', { kind: 'error', error: 'channel_not_found' });
+    const job = disableJob();
 
-    await expect(handler(disableJob(), lambdaContext)).rejects.toThrow(/channel_not_found/);
+    await expect(handler(job, lambdaContext)).rejects.toThrow(/channel_not_found/);
     expect(h.ephemeralReplies()).toEqual([expect.stringMatching(/^IAM user mallory disabled\. The report could not be posted/)]);
 
-    // Lambda's retry finds the work done and reports it.
-    expect(await handler(disableJob(), lambdaContext)).toEqual({ ok: true });
+    // Lambda's retry (the same event, the same request ID) finds the work done and reports it.
+    expect(await handler(job, lambdaContext)).toEqual({ ok: true });
     expect(JSON.stringify(h.slack.callsTo('chat.postMessage').at(-1)!.body)).toContain('Delete console password (already so)');
   });
 

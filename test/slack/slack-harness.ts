@@ -3,12 +3,15 @@ import { join } from 'node:path';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { type SignedJobEvent, signJob } from '../../app/jobs/envelope';
 import type { AlertView } from '../../blocks/alert-view';
 import { ACTION_IDS } from '../../blocks/ids';
 import { renderAlert } from '../../blocks/render-alert';
 import { handler, resetSlackHandlerForTests } from '../../handlers/slack';
+import { mockStateTable, type TableModel } from '../state/dynamodb-table-model';
 import { FIXTURES_DIR } from '../support/corpus';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
 import { interactionBody, type SignedRequestOptions, signedFunctionUrlEvent, slackSignature } from '../support/slack-requests';
@@ -16,13 +19,18 @@ import { interactionBody, type SignedRequestOptions, signedFunctionUrlEvent, sla
 /**
  * Drives the real `handlers/slack.ts` handler as Lambda would: Function URL events (payload 2.0)
  * whose bodies are signed exactly as Slack signs them, async self-invocations replayed from the
- * Lambda Invoke calls the handler made, Slack through the local fake, AWS mocked at the SDK layer.
+ * Lambda Invoke calls the handler made (signed envelopes, exactly as the handler wrote them), Slack
+ * through the local fake, AWS mocked at the SDK layer: the job signing key in Secrets Manager and
+ * the state table (where job nonces are claimed) modelled behind aws-sdk-client-mock.
  */
 
 export const SIGNING_SECRET = 'test-signing-secret-8f742231b10e';
 export const FUNCTION_NAME = 'iam-alerts-slack';
 export const ALERT_CHANNEL = 'C0ALERTS';
 export const ALERT_TS = '1714557600.000100';
+export const JOB_SIGNING_KEY_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:IamAlerts/job-signing-key-AbCdEf';
+export const JOB_SIGNING_KEY = 'k7Qd2mVx9LpR4tYw8ZbN3cHf6JsU1aEg5oKi0nTq7vXy2BwM4rDz8PhL6uCe9GjA';
+export const STATE_TABLE = 'iam-alerts-state';
 
 const BOLT_PYTHON_PAYLOADS = join(FIXTURES_DIR, 'slack/bolt-python');
 
@@ -118,10 +126,18 @@ export interface Harness {
   responseUrl: string;
   /** Sends a signed click through the handler. */
   click(options: Partial<ClickOptions> & { actionId: string; userId: string }): Promise<HandlerResult>;
-  /** The jobs the handler deferred (the Lambda Invoke payloads), in order. */
+  /** The jobs the handler deferred (the Lambda Invoke payloads), in order, with their payloads decoded. */
   deferredJobs(): Array<{ iamAlertsJob: { kind: string; payload: Record<string, any> } }>;
-  /** Runs every deferred job not run yet, as Lambda would deliver them. */
+  /** The Lambda Invoke payloads exactly as the handler sent them: signed envelopes. */
+  deferredEvents(): SignedJobEvent[];
+  /** Runs every deferred job not run yet, as Lambda would deliver them (each with its own request ID). */
   runDeferredJobs(): Promise<HandlerResult[]>;
+  /** A job envelope signed with the harness's key, as the handler's own listener would sign it. */
+  signJob(kind: string, payload: unknown, options?: { key?: string; nowMs?: number }): SignedJobEvent;
+  /** The state table (job nonces), as DynamoDB would hold it. */
+  table: TableModel;
+  /** Secrets Manager, where the handler reads the job signing key (and, if a test says so, the Slack secrets). */
+  secrets: typeof secretsMock;
   /** Ephemeral replies posted to the response_url. */
   ephemeralReplies(): string[];
   close(): Promise<void>;
@@ -131,6 +147,7 @@ const iamMock = mockClient(IAMClient);
 // Disable User looks up the roles the user assumed: no test reaches the real CloudTrail.
 const cloudtrailMock = mockClient(CloudTrailClient);
 const lambdaMock = mockClient(LambdaClient);
+const secretsMock = mockClient(SecretsManagerClient);
 
 /** Starts the fake Slack, sets the environment the handler reads, and resets the AWS mocks. */
 export async function startHarness(env: Record<string, string | undefined> = {}): Promise<Harness> {
@@ -142,6 +159,8 @@ export async function startHarness(env: Record<string, string | undefined> = {})
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: slack.apiUrl,
     AWS_LAMBDA_FUNCTION_NAME: FUNCTION_NAME,
+    JOB_SIGNING_KEY_ARN,
+    STATE_TABLE_NAME: STATE_TABLE,
     RESPONDER_USER_IDS: 'U0RESPONDER',
     ...env,
   };
@@ -152,6 +171,9 @@ export async function startHarness(env: Record<string, string | undefined> = {})
   cloudtrailMock.on(LookupEventsCommand).resolves({ Events: [] });
   lambdaMock.reset();
   lambdaMock.on(InvokeCommand).resolves({ StatusCode: 202 });
+  secretsMock.reset();
+  secretsMock.on(GetSecretValueCommand, { SecretId: JOB_SIGNING_KEY_ARN }).resolves({ SecretString: JOB_SIGNING_KEY });
+  const table = mockStateTable(STATE_TABLE);
   const responseUrl = `${slack.baseUrl}/actions/T111/111/response-token`;
   let ran = 0;
 
@@ -170,17 +192,24 @@ export async function startHarness(env: Record<string, string | undefined> = {})
       });
       return handler(functionUrlEvent(interactionBody(payload)), lambdaContext);
     },
-    deferredJobs: () =>
+    table,
+    secrets: secretsMock,
+    deferredEvents: () =>
       lambdaMock.commandCalls(InvokeCommand).map((c) => JSON.parse(Buffer.from(c.args[0].input.Payload as Uint8Array).toString('utf8'))),
+    deferredJobs: () =>
+      harness.deferredEvents().map(({ iamAlertsJob: { kind, payload } }) => ({ iamAlertsJob: { kind, payload: JSON.parse(payload) } })),
     runDeferredJobs: async () => {
-      const jobs = harness.deferredJobs().slice(ran);
-      ran += jobs.length;
+      const jobs = harness.deferredEvents().slice(ran);
       const results: HandlerResult[] = [];
       // A job that throws is what Lambda would retry; the harness records it as the error.
-      for (const job of jobs)
-        results.push(await handler(job, lambdaContext).catch((error: Error) => ({ ok: false, error: `threw ${error.name}` })));
+      for (const job of jobs) {
+        const context = { ...lambdaContext, awsRequestId: `job-${++ran}` } as Context;
+        results.push(await handler(job, context).catch((error: Error) => ({ ok: false, error: `threw ${error.name}` })));
+      }
       return results;
     },
+    signJob: (kind, payload, options = {}) =>
+      signJob(kind, payload, { key: options.key ?? JOB_SIGNING_KEY, nowMs: options.nowMs ?? Date.now() }),
     ephemeralReplies: () =>
       slack.calls
         .filter((c) => c.method.startsWith('/actions/'))
@@ -191,6 +220,7 @@ export async function startHarness(env: Record<string, string | undefined> = {})
     close: async () => {
       process.env = savedEnv;
       resetSlackHandlerForTests();
+      table.restore();
       await slack.close();
     },
   };

@@ -1,0 +1,103 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { JOB_MAX_AGE_SECONDS } from '../../app/jobs/envelope';
+import { createIamAlertsApp } from '../../infra/app';
+
+/**
+ * Issue 11, items 1 and 8 in the synthesized template: each function reads only the secrets it
+ * needs, the job signing key is generated, and Lambda delivers no job older than the job side
+ * accepts. (The cdk-nag check over the whole stack is in iam-alerts-stack.test.ts.)
+ */
+const PROJECT_ROOT = resolve(__dirname, '../..');
+const CDK_JSON_CONTEXT = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
+
+type Json = Record<string, any>;
+
+function synth(context: Record<string, unknown> = {}): Json {
+  const { app, stack } = createIamAlertsApp({
+    // No bundling: these tests read the template, not the code.
+    context: { ...CDK_JSON_CONTEXT, slackChannelId: 'C0ALERTS', 'aws:cdk:bundling-stacks': [], ...context },
+    outdir: mkdtempSync(join(tmpdir(), 'iam-alerts-cdk-')),
+    stackProps: { projectRoot: PROJECT_ROOT },
+  });
+  app.synth();
+  return Template.fromStack(stack).toJSON();
+}
+
+const list = (v: unknown) => (Array.isArray(v) ? v : [v]);
+
+describe('secrets and asynchronous delivery in the template', () => {
+  let template: Json;
+  beforeAll(() => {
+    template = synth();
+  });
+
+  const resources = () => Object.entries(template.Resources as Record<string, Json>);
+  const idOf = (type: string, match: (r: Json) => boolean) => resources().find(([, r]) => r.Type === type && match(r))![0];
+  const fn = (description: string) =>
+    resources().find(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Description.startsWith(description))!;
+  const secretId = (name: string) => idOf('AWS::SecretsManager::Secret', (r) => r.Properties.Name === name);
+  /** Every secret a function's role may read (GetSecretValue), as logical IDs. */
+  const readableSecrets = (description: string): string[] => {
+    const roleId = fn(description)[1].Properties.Role['Fn::GetAtt'][0];
+    return resources()
+      .filter(([, r]) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((role: Json) => role.Ref === roleId))
+      .flatMap(([, r]) => r.Properties.PolicyDocument.Statement as Json[])
+      .filter(
+        (s) =>
+          s.Effect === 'Allow' && list(s.Action).some((a: string) => a === 'secretsmanager:GetSecretValue' || a === 'secretsmanager:*'),
+      )
+      .flatMap((s) => list(s.Resource).map((r: Json) => r.Ref ?? JSON.stringify(r)))
+      .sort();
+  };
+
+  it('keeps three secrets: the bot token (the existing one), the signing secret and a generated job signing key', () => {
+    const secrets = Object.fromEntries(
+      resources()
+        .filter(([, r]) => r.Type === 'AWS::SecretsManager::Secret')
+        .map(([, r]) => [r.Properties.Name, r.Properties]),
+    );
+    expect(Object.keys(secrets).sort()).toEqual(['IamAlerts/job-signing-key', 'IamAlerts/slack', 'IamAlerts/slack-signing-secret']);
+    // The existing secret keeps its name and its placeholder, so deployments that filled it keep working.
+    expect(secrets['IamAlerts/slack'].SecretString).toBe('{}');
+    expect(secrets['IamAlerts/slack-signing-secret'].SecretString).toBe('{}');
+    expect(secrets['IamAlerts/job-signing-key'].GenerateSecretString).toEqual({ PasswordLength: 64, ExcludePunctuation: true });
+  });
+
+  it('lets the notifier read the bot-token secret only: never the signing secret or the job signing key', () => {
+    expect(readableSecrets('iam-alerts notifier')).toEqual([secretId('IamAlerts/slack')]);
+    const vars = fn('iam-alerts notifier')[1].Properties.Environment.Variables;
+    expect(vars.SLACK_SECRET_ARN).toEqual({ Ref: secretId('IamAlerts/slack') });
+    expect(vars.SLACK_SIGNING_SECRET_ARN).toBeUndefined();
+    expect(vars.JOB_SIGNING_KEY_ARN).toBeUndefined();
+  });
+
+  it('lets the Slack function read all three, and tells it where they are and where its state table is', () => {
+    const ids = ['IamAlerts/slack', 'IamAlerts/slack-signing-secret', 'IamAlerts/job-signing-key'].map(secretId);
+    expect(readableSecrets('iam-alerts Slack app')).toEqual([...ids].sort());
+    expect(fn('iam-alerts Slack app')[1].Properties.Environment.Variables).toMatchObject({
+      SLACK_SECRET_ARN: { Ref: ids[0] },
+      SLACK_SIGNING_SECRET_ARN: { Ref: ids[1] },
+      JOB_SIGNING_KEY_ARN: { Ref: ids[2] },
+      STATE_TABLE_NAME: { Ref: idOf('AWS::DynamoDB::Table', () => true) },
+    });
+  });
+
+  it('outputs the signing secret to fill in', () => {
+    expect(template.Outputs.SlackSigningSecretArn.Value).toEqual({ Ref: secretId('IamAlerts/slack-signing-secret') });
+    expect(template.Outputs.SlackSigningSecretName).toBeDefined();
+  });
+
+  it('has Lambda drop (to the dead-letter queue) any job older than the job side accepts, after at most 2 retries', () => {
+    const [slackId] = fn('iam-alerts Slack app');
+    const configs = resources().filter(([, r]) => r.Type === 'AWS::Lambda::EventInvokeConfig');
+    expect(configs).toHaveLength(1);
+    expect(configs[0]![1].Properties).toMatchObject({
+      FunctionName: { Ref: slackId },
+      MaximumEventAgeInSeconds: JOB_MAX_AGE_SECONDS,
+      MaximumRetryAttempts: 2,
+    });
+  });
+});
