@@ -28,6 +28,8 @@ export const SETTING_SOURCES = {
   logRetentionDays: 'LOG_RETENTION_DAYS',
   allowAnyRegion: 'ALLOW_ANY_REGION',
   legacyDenyPolicyRemoval: 'LEGACY_DENY_POLICY_REMOVAL',
+  notifierReservedConcurrency: 'NOTIFIER_RESERVED_CONCURRENCY',
+  slackReservedConcurrency: 'SLACK_RESERVED_CONCURRENCY',
 } as const;
 export type SettingKey = keyof typeof SETTING_SOURCES;
 
@@ -56,6 +58,9 @@ const flag = (fallback: boolean) =>
     if (typeof v === 'string') return /^(true|yes|1)$/i.test(v) ? true : /^(false|no|0)$/i.test(v) ? false : v;
     return v;
   }, z.boolean());
+/** A count where 0 is meaningful ("do not set"). */
+const countOrZero = (fallback: number) =>
+  z.preprocess((v) => (v === undefined || v === '' ? fallback : typeof v === 'string' ? Number(v) : v), z.number().int().min(0));
 const wholeNumber = (fallback: number) =>
   z.preprocess((v) => (v === undefined || v === '' ? fallback : typeof v === 'string' ? Number(v) : v), z.number().int().positive());
 
@@ -137,6 +142,17 @@ export const settingsSchema = z.strictObject({
    * carries that policy: the role then may delete no inline policy at all. @default true
    */
   legacyDenyPolicyRemoval: flag(true),
+  /**
+   * Concurrency reserved for the notifier, so that nothing else in the account (a flood of requests
+   * to the Slack function's public URL included) can starve alerting; also its ceiling. 0: reserve
+   * none (accounts whose concurrency quota is too low to reserve, see docs/DEPLOY.md). @default 5
+   */
+  notifierReservedConcurrency: countOrZero(5),
+  /**
+   * Reserved concurrency of the Slack function, which caps it: a flood of unsigned requests to its
+   * public Function URL (each one an invocation) cannot use more than this. 0: no cap. @default 10
+   */
+  slackReservedConcurrency: countOrZero(10),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

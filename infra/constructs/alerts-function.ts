@@ -24,6 +24,12 @@ export interface AlertsFunctionProps {
   readonly deadLetterQueue?: IQueue;
   /** Files to copy into the bundle (absolute source path → file name in the bundle). */
   readonly extraFiles?: Readonly<Record<string, string>>;
+  /**
+   * Concurrency reserved for the function, which is also its ceiling; 0 or undefined: none (the
+   * function shares the account's unreserved pool, which AWS keeps at 100 or more).
+   * @default undefined
+   */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -57,6 +63,8 @@ export class AlertsFunction extends NodejsFunction {
       timeout: props.timeout ?? Duration.seconds(30),
       logGroup,
       deadLetterQueue: props.deadLetterQueue,
+      // 0 would mean "throttle every invocation" to Lambda: here it means "do not reserve".
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions || undefined,
       environment: { ...props.environment, NODE_OPTIONS: LAMBDA_NODE_OPTIONS },
       bundling: {
         ...lambdaBundling(props.projectRoot),

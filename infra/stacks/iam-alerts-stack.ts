@@ -178,6 +178,8 @@ export class IamAlertsStack extends Stack {
       description: 'iam-alerts notifier: CloudTrail event from SNS to a Slack alert',
       logRetention,
       deadLetterQueue: notifierAsyncDlq,
+      // Alerting keeps capacity of its own, whatever else runs (or floods) in the account.
+      reservedConcurrentExecutions: settings.notifierReservedConcurrency,
       extraFiles: rulesFile ? { [rulesFile]: 'alert-rules.yml' } : undefined,
       environment: {
         ...common,
@@ -205,6 +207,8 @@ export class IamAlertsStack extends Stack {
       // Deferred jobs pace CloudTrail LookupEvents at 2 requests/s across regions.
       timeout: Duration.minutes(5),
       deadLetterQueue: slackAsyncDlq,
+      // A cap: each request to the public Function URL is an invocation, signed by Slack or not.
+      reservedConcurrentExecutions: settings.slackReservedConcurrency,
       environment: {
         ...common,
         POWERTOOLS_SERVICE_NAME: 'iam-alerts-slack',

@@ -6,9 +6,10 @@ import { JOB_MAX_AGE_SECONDS } from '../../app/jobs/envelope';
 import { createIamAlertsApp } from '../../infra/app';
 
 /**
- * Issue 11, items 1 and 8 in the synthesized template: each function reads only the secrets it
- * needs, the job signing key is generated, and Lambda delivers no job older than the job side
- * accepts. (The cdk-nag check over the whole stack is in iam-alerts-stack.test.ts.)
+ * Issue 11, items 1, 7 and 8 in the synthesized template: each function reads only the secrets it
+ * needs, the job signing key is generated, Lambda delivers no job older than the job side accepts,
+ * and concurrency is reserved for the notifier and capped for the Slack function. (The cdk-nag
+ * check over the whole stack is in iam-alerts-stack.test.ts.)
  */
 const PROJECT_ROOT = resolve(__dirname, '../..');
 const CDK_JSON_CONTEXT = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
@@ -28,7 +29,7 @@ function synth(context: Record<string, unknown> = {}): Json {
 
 const list = (v: unknown) => (Array.isArray(v) ? v : [v]);
 
-describe('secrets and asynchronous delivery in the template', () => {
+describe('secrets, concurrency and asynchronous delivery in the template', () => {
   let template: Json;
   beforeAll(() => {
     template = synth();
@@ -99,5 +100,36 @@ describe('secrets and asynchronous delivery in the template', () => {
       MaximumEventAgeInSeconds: JOB_MAX_AGE_SECONDS,
       MaximumRetryAttempts: 2,
     });
+  });
+
+  it('reserves concurrency for the notifier (5) and caps the Slack function (10) by default', () => {
+    expect(fn('iam-alerts notifier')[1].Properties.ReservedConcurrentExecutions).toBe(5);
+    expect(fn('iam-alerts Slack app')[1].Properties.ReservedConcurrentExecutions).toBe(10);
+  });
+
+  it('reserves what the settings say, and nothing at all with 0 (accounts with a low concurrency quota)', () => {
+    const custom = synth({ notifierReservedConcurrency: '20', slackReservedConcurrency: 25 });
+    const none = synth({ notifierReservedConcurrency: '0', slackReservedConcurrency: 0 });
+    const reserved = (t: Json) =>
+      Object.values(t.Resources as Record<string, Json>)
+        .filter((r) => r.Type === 'AWS::Lambda::Function')
+        .map((r) => [r.Properties.Description.split(':')[0], r.Properties.ReservedConcurrentExecutions])
+        .sort();
+
+    expect(reserved(custom)).toEqual([
+      ['iam-alerts Slack app', 25],
+      ['iam-alerts notifier', 20],
+    ]);
+    expect(reserved(none)).toEqual([
+      ['iam-alerts Slack app', undefined],
+      ['iam-alerts notifier', undefined],
+    ]);
+  });
+
+  it('refuses a negative or fractional concurrency, naming the setting', () => {
+    expect(() => synth({ slackReservedConcurrency: '-1' })).toThrow(
+      /slackReservedConcurrency \(-c slackReservedConcurrency=… or SLACK_RESERVED_CONCURRENCY\)/,
+    );
+    expect(() => synth({ notifierReservedConcurrency: '2.5' })).toThrow(/notifierReservedConcurrency/);
   });
 });
