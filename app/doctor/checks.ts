@@ -6,7 +6,7 @@ import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/clien
 import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, type SNSClient, type Subscription } from '@aws-sdk/client-sns';
 import type { WebClient } from '@slack/web-api';
 import * as z from 'zod';
-import { slackSecretSchema } from '../slack/credentials';
+import { slackSecretSchema, slackSigningSecretSchema } from '../slack/credentials';
 import { awsFix, type CheckResult, errorText, fail, pass, skip } from './check';
 import type { TestEvent } from './sample-events';
 
@@ -25,6 +25,8 @@ export interface StackOutputs {
   OpsTopicArn?: string;
   SlackSecretArn?: string;
   SlackSecretName?: string;
+  SlackSigningSecretArn?: string;
+  SlackSigningSecretName?: string;
   NotifierFunctionName?: string;
   SlackFunctionName?: string;
   EventRuleNames?: string;
@@ -70,46 +72,90 @@ function deployFix(stackName: string): string {
 
 // ---------------------------------------------------------------- Secrets Manager
 
-/** Reads the Slack secret and checks it is filled in; hands back the tokens for the Slack checks. */
-export async function checkSlackSecret(
+/** A secret's JSON value, or a failed check saying why it could not be read. */
+async function readJsonSecret(
   secrets: SecretsManagerClient,
   secretId: string,
-  secretName = secretId,
-): Promise<{ result: CheckResult; botToken?: string; appToken?: string }> {
-  const name = 'Slack secret filled in';
-  const fillIn = `aws secretsmanager put-secret-value --secret-id ${secretName} --secret-string '{"SLACK_BOT_TOKEN":"xoxb-...","SLACK_SIGNING_SECRET":"..."}' (values from your Slack app's OAuth & Permissions and Basic Information pages)`;
+  secretName: string,
+  check: { name: string; fillIn: string },
+): Promise<{ value: unknown } | { result: CheckResult }> {
   let text: string | undefined;
   try {
     text = (await secrets.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
   } catch (error) {
     const { code, message } = errorText(error);
     if (code === 'ResourceNotFoundException' && /current version|AWSCURRENT/i.test(message)) {
-      return { result: fail(name, `${secretName} has no value yet`, fillIn) };
+      return { result: fail(check.name, `${secretName} has no value yet`, check.fillIn) };
     }
-    return { result: fail(name, `cannot read ${secretName}: ${message}`, awsFix(error, 'secretsmanager:GetSecretValue')) };
+    return { result: fail(check.name, `cannot read ${secretName}: ${message}`, awsFix(error, 'secretsmanager:GetSecretValue')) };
   }
-  let value: unknown;
   try {
-    value = JSON.parse(text ?? '');
+    return { value: JSON.parse(text ?? '') };
   } catch {
-    return { result: fail(name, `${secretName} is not JSON`, fillIn) };
+    return { result: fail(check.name, `${secretName} is not JSON`, check.fillIn) };
   }
-  const parsed = slackSecretSchema.safeParse(value);
+}
+
+/**
+ * Reads the Slack secret (the bot token, which both functions read) and checks it is filled in;
+ * hands back the tokens for the Slack checks, and whether it still holds the signing secret
+ * (deployments from before the signing secret got a secret of its own).
+ */
+export async function checkSlackSecret(
+  secrets: SecretsManagerClient,
+  secretId: string,
+  secretName = secretId,
+): Promise<{ result: CheckResult; botToken?: string; appToken?: string; holdsSigningSecret?: boolean }> {
+  const name = 'Slack secret filled in';
+  const fillIn = `aws secretsmanager put-secret-value --secret-id ${secretName} --secret-string '{"SLACK_BOT_TOKEN":"xoxb-..."}' (the Bot User OAuth Token from your Slack app's OAuth & Permissions page)`;
+  const read = await readJsonSecret(secrets, secretId, secretName, { name, fillIn });
+  if ('result' in read) return read;
+  const parsed = slackSecretSchema.safeParse(read.value);
   if (!parsed.success) {
     const keys = parsed.error.issues.map((i) => i.path.join('.') || '(value)').join(', ');
     return { result: fail(name, `${secretName} is missing or has a malformed ${keys}`, fillIn) };
   }
-  if (!parsed.data.SLACK_SIGNING_SECRET) {
-    return {
-      result: fail(name, `${secretName} has no SLACK_SIGNING_SECRET: Slack's button clicks will be refused`, fillIn),
-      botToken: parsed.data.SLACK_BOT_TOKEN,
-    };
-  }
   return {
-    result: pass(name, `${secretName} holds a bot token and a signing secret`),
+    result: pass(name, `${secretName} holds a bot token`),
     botToken: parsed.data.SLACK_BOT_TOKEN,
     appToken: parsed.data.SLACK_APP_TOKEN,
+    holdsSigningSecret: parsed.data.SLACK_SIGNING_SECRET !== undefined,
   };
+}
+
+/**
+ * Checks that the signing secret is in its own secret, which only the Slack function may read,
+ * and no longer in the bot-token secret, which the notifier reads too. (The Slack function still
+ * uses a signing secret left in the bot-token secret, and warns in its log; this says how to move it.)
+ */
+export async function checkSlackSigningSecret(
+  secrets: SecretsManagerClient,
+  secretId: string,
+  secretName: string,
+  botSecret: { secretName: string; holdsSigningSecret: boolean },
+): Promise<CheckResult> {
+  const name = 'Slack signing secret in its own secret';
+  const fillIn = `aws secretsmanager put-secret-value --secret-id ${secretName} --secret-string '{"SLACK_SIGNING_SECRET":"..."}' (your Slack app's Basic Information page)`;
+  const removeOldCopy = `aws secretsmanager put-secret-value --secret-id ${botSecret.secretName} --secret-string '{"SLACK_BOT_TOKEN":"xoxb-..."}'`;
+  const read = await readJsonSecret(secrets, secretId, secretName, { name, fillIn });
+  const filled = !('result' in read) && slackSigningSecretSchema.safeParse(read.value).success;
+  if (filled && botSecret.holdsSigningSecret) {
+    return fail(
+      name,
+      `the signing secret is still in ${botSecret.secretName} too, which the notifier can read`,
+      `remove it: ${removeOldCopy}`,
+    );
+  }
+  if (filled) return pass(name, `${secretName} holds it, and only the Slack function may read it`);
+  if (botSecret.holdsSigningSecret) {
+    return fail(
+      name,
+      `the signing secret is still in ${botSecret.secretName}, which the notifier can read (the Slack function uses it from there)`,
+      `move it: ${fillIn}, then ${removeOldCopy} (docs/DEPLOY.md, step 6)`,
+    );
+  }
+  if ('result' in read) return read.result;
+  return fail(name, `${secretName} has no SLACK_SIGNING_SECRET: the Slack function will not start`, fillIn);
 }
 
 // ---------------------------------------------------------------- Lambda

@@ -18,6 +18,7 @@ import {
   checkLookupEvents,
   checkRule,
   checkSlackSecret,
+  checkSlackSigningSecret,
   checkSlackToken,
   checkSocketModeToken,
   checkStack,
@@ -74,6 +75,21 @@ export async function runDeployedChecks(stackName: string, clients: DoctorClient
     const secret = await checkSlackSecret(clients.secrets, outputs.SlackSecretArn, outputs.SlackSecretName);
     report(secret.result);
     botToken = secret.botToken;
+    const botSecret = { secretName: outputs.SlackSecretName ?? outputs.SlackSecretArn, holdsSigningSecret: !!secret.holdsSigningSecret };
+    report(
+      outputs.SlackSigningSecretArn
+        ? await checkSlackSigningSecret(
+            clients.secrets,
+            outputs.SlackSigningSecretArn,
+            outputs.SlackSigningSecretName ?? outputs.SlackSigningSecretArn,
+            botSecret,
+          )
+        : fail(
+            'Slack signing secret in its own secret',
+            'the stack has no SlackSigningSecretArn output',
+            'redeploy with this version (npx cdk deploy), then follow docs/DEPLOY.md step 6',
+          ),
+    );
   } else {
     report(fail('Slack secret filled in', 'the stack has no SlackSecretArn output', 'redeploy with this version: npx cdk deploy'));
   }

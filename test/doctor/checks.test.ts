@@ -11,6 +11,7 @@ import {
   checkLookupEvents,
   checkRule,
   checkSlackSecret,
+  checkSlackSigningSecret,
   checkSlackToken,
   checkSocketModeToken,
   checkStack,
@@ -64,14 +65,18 @@ describe('checkStack', () => {
 });
 
 describe('checkSlackSecret', () => {
-  const filled = JSON.stringify({ SLACK_BOT_TOKEN: 'xoxb-secret-bot-token', SLACK_SIGNING_SECRET: 'secret-signing' });
-
-  it('passes when the secret holds a bot token and a signing secret, and never shows them', async () => {
-    secrets.on(GetSecretValueCommand).resolves({ SecretString: filled });
-    const { result, botToken } = await checkSlackSecret(new SecretsManagerClient({}), 'arn:secret', 'iam-alerts/slack');
+  it('passes when the secret holds a bot token, never shows it, and says whether the signing secret is still there', async () => {
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ SLACK_BOT_TOKEN: 'xoxb-secret-bot-token' }) });
+    const { result, botToken, holdsSigningSecret } = await checkSlackSecret(new SecretsManagerClient({}), 'arn:secret', 'iam-alerts/slack');
     expect(result.ok).toBe(true);
     expect(botToken).toBe('xoxb-secret-bot-token');
-    expect(JSON.stringify(result)).not.toMatch(/xoxb-secret|secret-signing/);
+    expect(holdsSigningSecret).toBe(false);
+    expect(JSON.stringify(result)).not.toMatch(/xoxb-secret/);
+
+    secrets
+      .on(GetSecretValueCommand)
+      .resolves({ SecretString: JSON.stringify({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'old' }) });
+    expect((await checkSlackSecret(new SecretsManagerClient({}), 'arn:secret', 'iam-alerts/slack')).holdsSigningSecret).toBe(true);
   });
 
   it.each([
@@ -91,18 +96,57 @@ describe('checkSlackSecret', () => {
       'SLACK_BOT_TOKEN',
     ],
     ['is not JSON', () => secrets.on(GetSecretValueCommand).resolves({ SecretString: 'xoxb-pasted-alone' }), 'is not JSON'],
-    [
-      'lacks the signing secret',
-      () => secrets.on(GetSecretValueCommand).resolves({ SecretString: '{"SLACK_BOT_TOKEN":"xoxb-1"}' }),
-      'SLACK_SIGNING_SECRET',
-    ],
   ])('fails when it %s, with the put-secret-value command to fix it', async (_, arrange, detail) => {
     arrange();
     const { result } = await checkSlackSecret(new SecretsManagerClient({}), 'arn:secret', 'iam-alerts/slack');
     expect(result.ok).toBe(false);
     expect(result.detail).toContain(detail);
-    expect(result.fix).toContain('aws secretsmanager put-secret-value --secret-id iam-alerts/slack');
+    expect(result.fix).toContain(
+      `aws secretsmanager put-secret-value --secret-id iam-alerts/slack --secret-string '{"SLACK_BOT_TOKEN":"xoxb-..."}'`,
+    );
     expect(JSON.stringify(result)).not.toContain('xoxb-pasted-alone');
+  });
+});
+
+describe('checkSlackSigningSecret', () => {
+  const bot = (holdsSigningSecret: boolean) => ({ secretName: 'iam-alerts/slack', holdsSigningSecret });
+  const check = (holdsSigningSecret: boolean) =>
+    checkSlackSigningSecret(new SecretsManagerClient({}), 'arn:signing', 'iam-alerts/slack-signing-secret', bot(holdsSigningSecret));
+  const filled = () => secrets.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ SLACK_SIGNING_SECRET: 'shh-1234' }) });
+  const placeholder = () => secrets.on(GetSecretValueCommand).resolves({ SecretString: '{}' });
+
+  it('passes when the signing secret is in its own secret only, and never shows it', async () => {
+    filled();
+    const result = await check(false);
+    expect(result).toMatchObject({ ok: true, detail: 'iam-alerts/slack-signing-secret holds it, and only the Slack function may read it' });
+    expect(JSON.stringify(result)).not.toContain('shh-1234');
+  });
+
+  it('fails while it is still in the bot-token secret, which the notifier reads, saying how to move it', async () => {
+    placeholder();
+    const result = await check(true);
+    expect(result.ok).toBe(false);
+    expect(result.detail).toContain('still in iam-alerts/slack, which the notifier can read');
+    expect(result.fix).toContain(
+      `aws secretsmanager put-secret-value --secret-id iam-alerts/slack-signing-secret --secret-string '{"SLACK_SIGNING_SECRET":"..."}'`,
+    );
+    expect(result.fix).toContain(
+      `aws secretsmanager put-secret-value --secret-id iam-alerts/slack --secret-string '{"SLACK_BOT_TOKEN":"xoxb-..."}'`,
+    );
+  });
+
+  it('fails when a copy is left in the bot-token secret after the move', async () => {
+    filled();
+    const result = await check(true);
+    expect(result).toMatchObject({ ok: false, detail: expect.stringContaining('still in iam-alerts/slack too') });
+    expect(result.fix).toContain('--secret-id iam-alerts/slack ');
+  });
+
+  it('fails when there is no signing secret anywhere', async () => {
+    placeholder();
+    const result = await check(false);
+    expect(result).toMatchObject({ ok: false, detail: expect.stringContaining('has no SLACK_SIGNING_SECRET') });
+    expect(result.fix).toContain('--secret-id iam-alerts/slack-signing-secret');
   });
 });
 

@@ -13,7 +13,7 @@ import { eventPatternsFor } from '../../app/catalog/event-patterns';
 import { main } from '../../cli/main';
 import { recordedIo } from '../cli/cli-io';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
-import { awsError, deployedStack, OPS_TOPIC_ARN, TOPIC_ARN, TOPIC_POLICY } from './doctor-fixtures';
+import { awsError, deployedStack, OPS_TOPIC_ARN, SIGNING_SECRET_ARN, SLACK_SECRET_ARN, TOPIC_ARN, TOPIC_POLICY } from './doctor-fixtures';
 
 const cloudformation = mockClient(CloudFormationClient);
 const cloudtrail = mockClient(CloudTrailClient);
@@ -29,8 +29,11 @@ const ruleNames = patterns.map((p) => `IamAlerts-${p.id}`.slice(0, 64));
 function healthyDeployment(): void {
   cloudformation.on(DescribeStacksCommand).resolves(deployedStack({}, { EventRuleNames: ruleNames.join(',') }));
   secrets
-    .on(GetSecretValueCommand)
-    .resolves({ SecretString: JSON.stringify({ SLACK_BOT_TOKEN: 'xoxb-deployed', SLACK_SIGNING_SECRET: 's' }) });
+    .on(GetSecretValueCommand, { SecretId: SLACK_SECRET_ARN })
+    .resolves({ SecretString: JSON.stringify({ SLACK_BOT_TOKEN: 'xoxb-deployed' }) });
+  secrets
+    .on(GetSecretValueCommand, { SecretId: SIGNING_SECRET_ARN })
+    .resolves({ SecretString: JSON.stringify({ SLACK_SIGNING_SECRET: 's' }) });
   lambda.on(GetFunctionConfigurationCommand).resolves({ Environment: { Variables: { SLACK_CHANNEL_ID: 'C0ALERTS' } } });
   lambda.on(GetFunctionUrlConfigCommand).resolves({ FunctionUrl: 'https://abc.lambda-url.us-east-1.on.aws/', AuthType: 'NONE' });
   cloudtrail.on(GetTrailStatusCommand).resolves({ IsLogging: true });
@@ -79,6 +82,7 @@ describe('iam-alerts doctor', () => {
       expect(code).toBe(0);
       expect(io.out()).toContain('Checking the deployed stack IamAlerts');
       expect(io.out()).toContain('PASS Slack secret filled in');
+      expect(io.out()).toContain('PASS Slack signing secret in its own secret');
       expect(io.out()).toContain('PASS Slack bot token valid');
       expect(io.out()).toContain('PASS Bot in channel C0ALERTS: member of #alerts');
       expect(io.out()).toContain('PASS Slack request URL: https://abc.lambda-url.us-east-1.on.aws/');
@@ -119,7 +123,7 @@ describe('iam-alerts doctor', () => {
     it('skips the Slack checks when the secret is empty, and stops early when there is no stack', async () => {
       healthyDeployment();
       secrets
-        .on(GetSecretValueCommand)
+        .on(GetSecretValueCommand, { SecretId: SLACK_SECRET_ARN })
         .rejects(awsError('ResourceNotFoundException', "can't find the specified secret value for staging label: AWSCURRENT"));
       const io = recordedIo({ env: { SLACK_API_URL: slack.apiUrl } });
       expect(await main(['doctor'], io)).toBe(1);

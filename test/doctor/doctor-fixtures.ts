@@ -2,6 +2,8 @@ import type { DescribeStacksCommandOutput, Stack } from '@aws-sdk/client-cloudfo
 
 export const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:iam-alerts-alerts';
 export const OPS_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:iam-alerts-ops';
+export const SLACK_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:iam-alerts/slack-AbCdEf';
+export const SIGNING_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:iam-alerts/slack-signing-secret-GhIjKl';
 
 /** The statement the stack gives the alert topic (aws-cdk-lib's addToResourcePolicy output). */
 export const TOPIC_POLICY = {
@@ -28,8 +30,10 @@ export function deployedStack(overrides: Partial<Stack> = {}, outputs: Record<st
     SlackRequestUrl: 'https://abc.lambda-url.us-east-1.on.aws/',
     AlertTopicArn: TOPIC_ARN,
     OpsTopicArn: OPS_TOPIC_ARN,
-    SlackSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:iam-alerts/slack-AbCdEf',
+    SlackSecretArn: SLACK_SECRET_ARN,
     SlackSecretName: 'iam-alerts/slack',
+    SlackSigningSecretArn: SIGNING_SECRET_ARN,
+    SlackSigningSecretName: 'iam-alerts/slack-signing-secret',
     NotifierFunctionName: 'IamAlerts-Notifier',
     SlackFunctionName: 'IamAlerts-Slack',
     EventRuleNames: 'IamAlerts-api-calls-iam,IamAlerts-root-console-sign-in',
