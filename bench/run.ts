@@ -156,7 +156,8 @@ ${r.ack.map((a) => `| ${a.scenario} | ${a.request} | ${a.samples} | ${ms(a.p50Ms
 No listener awaits IAM or CloudTrail: they ack, then hand the work to an asynchronous
 self-invocation. That one hand-off *is* awaited before the HTTP response, on purpose: a Lambda
 that returned first could be frozen with the job unsent, and a click would be lost. It is bounded
-(\`SELF_INVOKE_CLIENT_CONFIG\` in \`app/jobs/dispatch.ts\`: one attempt, 2.2 s), so even when
+(\`SELF_INVOKE_CLIENT_CONFIG\` in \`app/jobs/dispatch.ts\`: one attempt, at most 2.2 s, and never past what is left of Slack's 3 s
+counted from the request's arrival, \`app/jobs/ack-deadline.ts\`), so even when
 Lambda's own API is as slow as the last scenario the answer stays inside Slack's 3 s and the user is
 told the work may not have started (the jobs are idempotent, so clicking again is safe). The goal
 holds whenever the hand-off answers in its usual tens of milliseconds; it cannot hold when the
