@@ -105,7 +105,7 @@ describe('overlapping clicks on one alert', () => {
     // The first update of the alert is slow: it lands after the second.
     h.slack.script('chat.update', { kind: 'hang', ms: 400 });
 
-    const jobs = Promise.all(h.deferredJobs().map((job) => handler(job, lambdaContext)));
+    const jobs = Promise.all(h.deferredEvents().map((job) => handler(job, lambdaContext)));
     await iam.reached(2);
     iam.open();
     expect(await jobs).toEqual([{ ok: true }, { ok: true }]);
