@@ -144,8 +144,15 @@ export interface Harness {
 }
 
 const iamMock = mockClient(IAMClient);
-// Disable User looks up the roles the user assumed: no test reaches the real CloudTrail.
-const cloudtrailMock = mockClient(CloudTrailClient);
+/**
+ * Disable User looks up the roles the user assumed, so no test may reach the real CloudTrail: unless
+ * the test file mocks CloudTrail itself (a second mockClient would replace its mock), the harness
+ * serves an empty event history.
+ */
+function mockCloudTrailUnlessMocked(): void {
+  if ((CloudTrailClient.prototype.send as { restore?: unknown }).restore) return;
+  mockClient(CloudTrailClient).on(LookupEventsCommand).resolves({ Events: [] });
+}
 const lambdaMock = mockClient(LambdaClient);
 const secretsMock = mockClient(SecretsManagerClient);
 
@@ -167,8 +174,7 @@ export async function startHarness(env: Record<string, string | undefined> = {})
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k];
   resetSlackHandlerForTests();
   iamMock.reset();
-  cloudtrailMock.reset();
-  cloudtrailMock.on(LookupEventsCommand).resolves({ Events: [] });
+  mockCloudTrailUnlessMocked();
   lambdaMock.reset();
   lambdaMock.on(InvokeCommand).resolves({ StatusCode: 202 });
   secretsMock.reset();
