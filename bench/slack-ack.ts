@@ -60,7 +60,8 @@ async function scenario(
   samples: number,
   latency: { slowMs: number; invokeMs: number; realInvokeEndpoint?: boolean },
 ): Promise<AckResult[]> {
-  const h = await startHarness();
+  // W111 sends the corpus's slash command: a responder here, so /iam-events rows time a search, not a refusal.
+  const h = await startHarness({ RESPONDER_USER_IDS: 'U0RESPONDER,W111' });
   const cloudtrail = mockClient(CloudTrailClient);
   const after = <T>(ms: number, value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), ms));
   h.iam.onAnyCommand().callsFake(() => after(latency.slowMs, {}));

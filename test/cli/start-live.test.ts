@@ -84,6 +84,8 @@ describe('iam-alerts start with Slack tokens', () => {
         SLACK_API_URL: slack.apiUrl,
         HISTORY_REGIONS: 'us-east-1',
         LOCAL_STATE_FILE: statePath,
+        // U111 sends the corpus's slash command: /iam-events is for responders (and viewers) only.
+        RESPONDER_USER_IDS: 'U111',
       },
     });
 
