@@ -58,9 +58,12 @@ export interface ClickedAlert {
 
 export type AlertStateDeps = Pick<SlackAppDeps, 'store' | 'slack' | 'clock' | 'logger'>;
 
+/** Prefix of every alert's state item: the Slack role may touch only keys with it and the job nonces'. */
+export const ALERT_STATE_KEY_PREFIX = 'alert#';
+
 /** The state table key of an alert message. */
 export function alertStateKey(ref: AlertRef): string {
-  return `alert#${ref.channel}#${ref.ts}`;
+  return `${ALERT_STATE_KEY_PREFIX}${ref.channel}#${ref.ts}`;
 }
 
 /**

@@ -28,6 +28,9 @@ interface ClaimRecord {
   kind: string;
 }
 
+/** Prefix of the nonce claims in the state table (the Slack role's access is limited to it and alerts'). */
+export const JOB_NONCE_KEY_PREFIX = 'job-nonce#';
+
 /**
  * Claims `nonce` for the Lambda request `requestId`. The claim expires after the envelope itself
  * would, so it is kept for as long as the envelope could be accepted.
@@ -38,7 +41,7 @@ export async function claimJobNonce(
   store: VersionedStore,
   claim: { nonce: string; requestId: string; kind: string; issuedAtMs: number; nowMs: number },
 ): Promise<NonceClaim> {
-  const key = `job-nonce#${claim.nonce}`;
+  const key = `${JOB_NONCE_KEY_PREFIX}${claim.nonce}`;
   const expiresAt = Math.ceil(claim.issuedAtMs / 1000) + JOB_MAX_AGE_SECONDS + 2 * JOB_CLOCK_SKEW_SECONDS;
   const record: ClaimRecord = { requestId: claim.requestId, kind: claim.kind };
   if (await store.put(key, record, 0, Math.max(expiresAt, Math.ceil(claim.nowMs / 1000) + 60))) return 'first';

@@ -10,6 +10,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { ALERT_STATE_KEY_PREFIX } from '../../app/alerts/alert-state';
 import { loadCatalog } from '../../app/catalog/catalog-config';
 import { eventPatternsFor } from '../../app/catalog/event-patterns';
 import { DENY_ALL_MANAGED_POLICY_NAME } from '../../app/containment/deny-policy';
@@ -17,6 +18,7 @@ import { formatProtectedUsers } from '../../app/containment/protected-users';
 import { IAM_ALERTS_TAG_PREFIX, TAGS } from '../../app/containment/tags';
 import { catalogEventSources } from '../../app/history/history-scope';
 import { JOB_MAX_AGE_SECONDS } from '../../app/jobs/envelope';
+import { JOB_NONCE_KEY_PREFIX } from '../../app/jobs/replay-guard';
 import { AlertTopics } from '../constructs/alert-topics';
 import { AlertsFunction } from '../constructs/alerts-function';
 import { AuditTrail } from '../constructs/audit-trail';
@@ -231,7 +233,18 @@ export class IamAlertsStack extends Stack {
     secret.grantRead(slack);
     signingSecret.grantRead(slack);
     jobSigningKey.grantRead(slack);
-    table.grantReadWriteData(slack);
+    // The Slack side reads and writes only its own items (alert state, job nonces), never the
+    // notifier's dedupe and burst records: one item at a time, by key prefix (dynamodb:LeadingKeys).
+    slack.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'SlackSideStateItems',
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        resources: [table.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${ALERT_STATE_KEY_PREFIX}*`, `${JOB_NONCE_KEY_PREFIX}*`] },
+        },
+      }),
+    );
     // Lambda delivers no deferred job older than the job side accepts (app/jobs/envelope.ts): an
     // older one goes to the dead-letter queue instead of being refused as expired.
     slack.configureAsyncInvoke({ maxEventAge: Duration.seconds(JOB_MAX_AGE_SECONDS), retryAttempts: 2 });

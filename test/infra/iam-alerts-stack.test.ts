@@ -330,6 +330,20 @@ describe('IAM least privilege', () => {
     for (const name of ['user/break-glass', 'user/*/break-glass', 'user/admin-*', 'user/*/admin-*']) expect(denied).toContain(`:${name}"`);
   });
 
+  it("keeps the Slack role to its own state items (alert state, job nonces), away from the notifier's dedupe records", () => {
+    const dynamo = statements().filter((s) => list(s.Action).some((a: string) => a.startsWith('dynamodb:')));
+    const forSlack = dynamo.filter((s) => s.Sid === 'SlackSideStateItems');
+    expect(forSlack).toHaveLength(1);
+    expect([...list(forSlack[0]!.Action)].sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    expect(forSlack[0]!.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['alert#*', 'job-nonce#*'] } });
+    // Every other DynamoDB grant belongs to the notifier's role, not the Slack function's.
+    const slackPolicies = ofType('AWS::IAM::Policy')
+      .filter(([, p]) => JSON.stringify(p.Properties.Roles).includes('"SlackRole'))
+      .map(([id]) => id);
+    for (const s of dynamo.filter((d) => d.Sid !== 'SlackSideStateItems')) expect(slackPolicies).not.toContain(s.id);
+    expect(slackPolicies).toContain(forSlack[0]!.id);
+  });
+
   it('grants no unconditioned policy or tag write: only AWSDenyAll, only iam-alerts:* keys, no PutUserPolicy', () => {
     const allows = statements().filter((s) => s.Effect === 'Allow');
     const actions = allows.flatMap((s) => list(s.Action) as string[]);
