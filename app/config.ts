@@ -57,6 +57,8 @@ const positiveInt = (fallback: number) =>
       return n;
     });
 
+const ACCOUNT_ID = /^\d{12}$/;
+
 const envSchema = z.object({
   SLACK_BOT_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith('xoxb-'), 'expected a bot token (xoxb-...)'),
   SLACK_SIGNING_SECRET: optionalText,
@@ -69,8 +71,16 @@ const envSchema = z.object({
     (map) => Object.keys(map).every((k) => (SEVERITIES as readonly string[]).includes(k)),
     `keys must be severities: ${SEVERITIES.join(', ')}`,
   ),
+  // Account ID → channel: a severity's own channel wins for that severity, then the account's, then SLACK_CHANNEL_ID.
+  SLACK_CHANNEL_BY_ACCOUNT: keyValueList('ACCOUNT_ID=CHANNEL_ID pairs, e.g. 111122223333=C0PROD').refine(
+    (map) => Object.keys(map).every((k) => ACCOUNT_ID.test(k)),
+    'keys must be 12-digit account IDs',
+  ),
   SLACK_API_URL: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), 'expected an http(s) URL'),
   ACCOUNT_ALIASES: keyValueList('ACCOUNT_ID=alias pairs, e.g. 123456789012=prod'),
+  HOME_ACCOUNT_ID: optionalText.refine((v) => v === undefined || ACCOUNT_ID.test(v), 'expected a 12-digit account ID'),
+  ORGANIZATION_ID: optionalText.refine((v) => v === undefined || /^o-[a-z0-9]{10,32}$/.test(v), 'expected an organization ID (o-...)'),
+  MEMBER_ACCOUNT_IDS: list.refine((ids) => ids.every((id) => ACCOUNT_ID.test(id)), 'expected 12-digit account IDs, comma-separated'),
   ALERT_RULES_FILE: optionalText,
   RESPONDER_USER_IDS: list,
   RESPONDER_USERGROUP_ID: optionalText,
@@ -99,6 +109,16 @@ const envSchema = z.object({
   POLL_INTERVAL_SECONDS: positiveInt(60),
 });
 
+// Acting in other accounts means telling them from this one: their containment goes through a
+// role, this one's through the function's own credentials.
+const checkedEnvSchema = envSchema.refine(
+  (e) => e.HOME_ACCOUNT_ID !== undefined || (e.ORGANIZATION_ID === undefined && e.MEMBER_ACCOUNT_IDS.length === 0),
+  {
+    path: ['HOME_ACCOUNT_ID'],
+    message: 'is required with ORGANIZATION_ID or MEMBER_ACCOUNT_IDS: the account iam-alerts runs in (the stack sets it)',
+  },
+);
+
 /** Every environment variable iam-alerts reads; `.env.example` documents exactly these. */
 export const CONFIG_KEYS: readonly string[] = Object.keys(envSchema.shape);
 
@@ -114,10 +134,25 @@ export interface Config {
     readonly signingSecretArn?: string;
     readonly channelId?: string;
     readonly channelBySeverity: Readonly<Partial<Record<Severity, string>>>;
+    /** Account ID → channel, for alerts whose severity has no channel of its own. */
+    readonly channelByAccount: Readonly<Record<string, string>>;
     /** Override of Slack's API base URL (tests point it at a local fake). */
     readonly apiUrl?: string;
   };
   readonly accountAliases: Readonly<Record<string, string>>;
+  /**
+   * The accounts iam-alerts may act in and search, besides its own. Without an organization and an
+   * allow-list it is single-account: only `homeAccountId` (or, when that is unset too, whatever
+   * account the function's own credentials reach).
+   */
+  readonly accounts: {
+    /** The central account: containment and history there use the function's own credentials. */
+    readonly homeAccountId?: string;
+    /** `o-...`: other accounts are reached through their `IamAlertsResponder` role. */
+    readonly organizationId?: string;
+    /** When not empty, the only other accounts iam-alerts may act in or search. */
+    readonly memberAccountIds: readonly string[];
+  };
   readonly alertRulesFile?: string;
   readonly responders: { readonly userIds: readonly string[]; readonly userGroupId?: string };
   readonly protectedIamUsers: readonly string[];
@@ -157,7 +192,7 @@ export class ConfigError extends Error {
  * @throws ConfigError naming every malformed variable.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  const parsed = checkedEnvSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
@@ -172,9 +207,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       signingSecretArn: e.SLACK_SIGNING_SECRET_ARN,
       channelId: e.SLACK_CHANNEL_ID,
       channelBySeverity: e.SLACK_CHANNEL_BY_SEVERITY as Partial<Record<Severity, string>>,
+      channelByAccount: e.SLACK_CHANNEL_BY_ACCOUNT,
       apiUrl: e.SLACK_API_URL,
     },
     accountAliases: e.ACCOUNT_ALIASES,
+    accounts: { homeAccountId: e.HOME_ACCOUNT_ID, organizationId: e.ORGANIZATION_ID, memberAccountIds: e.MEMBER_ACCOUNT_IDS },
     alertRulesFile: e.ALERT_RULES_FILE,
     responders: { userIds: e.RESPONDER_USER_IDS, userGroupId: e.RESPONDER_USERGROUP_ID },
     protectedIamUsers: e.PROTECTED_IAM_USERS,

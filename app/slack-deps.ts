@@ -1,6 +1,7 @@
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { WebClient } from '@slack/web-api';
+import type { AccountAccess } from './accounts/account-access';
 import type { Config } from './config';
 import type { DeferJob } from './jobs/types';
 import type { Logger } from './logger';
@@ -22,6 +23,12 @@ export interface SlackAppDeps {
    */
   iam: () => Promise<IAMClient>;
   cloudtrail: (region: string) => Promise<CloudTrailClient>;
+  /**
+   * Clients for the account an alert or a search names: `iam` and `cloudtrail` above in the home
+   * account, the account's `IamAlertsResponder` role elsewhere; refuses accounts outside the
+   * settings (single-account mode, `MEMBER_ACCOUNT_IDS`, the organization). Also the account names.
+   */
+  accounts: AccountAccess;
   /**
    * Shared state with optimistic concurrency: the stack's DynamoDB table in Lambda (every container
    * sees the same items), a file or memory store locally.

@@ -48,7 +48,7 @@ export async function measureBurst(options: {
     slack: createSlackClient('xoxb-bench', { apiUrl: slack.apiUrl, rejectRateLimitedCalls: true }),
     catalog: DEFAULT_CATALOG,
     logger,
-    config: { slack: { channelId: 'C0ALERTS', channelBySeverity: {} }, accountAliases: {} },
+    config: { slack: { channelId: 'C0ALERTS', channelBySeverity: {}, channelByAccount: {} }, accountAliases: {} },
     store,
   });
   let deadLettered = 0;

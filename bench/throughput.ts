@@ -42,7 +42,7 @@ export async function measureThroughput(options: { events: number; concurrency: 
         slack: createSlackClient('xoxb-bench', { apiUrl, rejectRateLimitedCalls: true }),
         catalog: DEFAULT_CATALOG,
         logger: createLogger('bench'),
-        config: { slack: { channelId: 'C0BENCH', channelBySeverity: {} }, accountAliases: {} },
+        config: { slack: { channelId: 'C0BENCH', channelBySeverity: {}, channelByAccount: {} }, accountAliases: {} },
         // Pacing off: this measures the notifier, not Slack's rate limit (benchmark 4 does that).
         store: withStore ? new MemoryStore() : undefined,
         tuning: { postIntervalMs: 0 },

@@ -2,7 +2,10 @@ import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createAccountAccess } from '../app/accounts/account-access';
+import { type AccountDirectory, createAccountDirectory } from '../app/accounts/account-directory';
 import { loadCatalog } from '../app/catalog/catalog-config';
 import { type Config, ConfigError } from '../app/config';
 import { createHistoryCloudTrailClient } from '../app/history/cloudtrail-client';
@@ -69,6 +72,20 @@ export async function makeSlackHandlerSecrets(
   ]);
   const signingSecret = chooseSlackSigningSecret(config, signingSecretFromSecret, credentials, logger);
   return { credentials: { ...credentials, signingSecret }, signingSecret, jobSigningKey };
+}
+
+/**
+ * Account names from `ACCOUNT_ALIASES` and, in an organization (`ORGANIZATION_ID`), from
+ * Organizations' ListAccounts where the function may call it; one per container.
+ */
+export function makeAccountDirectory(config: Config, logger: Logger): AccountDirectory {
+  const organizations = config.accounts.organizationId
+    ? once(async (): Promise<OrganizationsClient> => {
+        const { OrganizationsClient } = await import('@aws-sdk/client-organizations');
+        return new OrganizationsClient({});
+      })
+    : undefined;
+  return createAccountDirectory({ aliases: config.accountAliases, organizations, logger });
 }
 
 export interface NotifierDepsOptions {
@@ -155,6 +172,13 @@ export async function makeSlackAppDeps(config: Config, logger: Logger, options: 
     }
     return client;
   };
+  const accounts = createAccountAccess({
+    settings: config.accounts,
+    region: config.awsRegion,
+    home: { iam, cloudtrail },
+    directory: makeAccountDirectory(config, logger),
+    logger,
+  });
   const lambda = once(async (): Promise<LambdaClient> => {
     const { LambdaClient } = await import('@aws-sdk/client-lambda');
     return new LambdaClient({ ...SELF_INVOKE_CLIENT_CONFIG });
@@ -191,6 +215,7 @@ export async function makeSlackAppDeps(config: Config, logger: Logger, options: 
     slack,
     iam,
     cloudtrail,
+    accounts,
     store,
     defer,
     respond: async (responseUrl, message) => {

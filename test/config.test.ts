@@ -33,6 +33,40 @@ describe('loadConfig', () => {
     ).toThrow(/SLACK_BOT_TOKEN: expected a bot token[\s\S]*SLACK_CHANNEL_BY_SEVERITY[\s\S]*BURST_WINDOW_SECONDS/);
   });
 
+  it('reads the accounts of an organization and the channel of each account', () => {
+    const config = loadConfig({
+      HOME_ACCOUNT_ID: '111111111111',
+      ORGANIZATION_ID: 'o-a1b2c3d4e5',
+      MEMBER_ACCOUNT_IDS: '222222222222, 333333333333',
+      SLACK_CHANNEL_BY_ACCOUNT: '222222222222=C0PROD, 333333333333=C0SANDBOX',
+    });
+
+    expect(config.accounts).toEqual({
+      homeAccountId: '111111111111',
+      organizationId: 'o-a1b2c3d4e5',
+      memberAccountIds: ['222222222222', '333333333333'],
+    });
+    expect(config.slack.channelByAccount).toEqual({ '222222222222': 'C0PROD', '333333333333': 'C0SANDBOX' });
+    expect(loadConfig({}).accounts).toEqual({ homeAccountId: undefined, organizationId: undefined, memberAccountIds: [] });
+  });
+
+  it('refuses malformed account settings, and other accounts without knowing its own', () => {
+    expect(() =>
+      loadConfig({
+        HOME_ACCOUNT_ID: '1234',
+        ORGANIZATION_ID: 'org-1',
+        MEMBER_ACCOUNT_IDS: '222222222222,prod',
+        SLACK_CHANNEL_BY_ACCOUNT: 'prod=C0PROD',
+      }),
+    ).toThrow(
+      /SLACK_CHANNEL_BY_ACCOUNT: keys must be 12-digit account IDs\n\s*HOME_ACCOUNT_ID: expected a 12-digit account ID\n\s*ORGANIZATION_ID: expected an organization ID\b.*\n\s*MEMBER_ACCOUNT_IDS: expected 12-digit/,
+    );
+    expect(() => loadConfig({ MEMBER_ACCOUNT_IDS: '222222222222' })).toThrow(
+      /HOME_ACCOUNT_ID: is required with ORGANIZATION_ID or MEMBER_ACCOUNT_IDS/,
+    );
+    expect(() => loadConfig({ ORGANIZATION_ID: 'o-a1b2c3d4e5' })).toThrow(/HOME_ACCOUNT_ID: is required/);
+  });
+
   it('requireSetting names the variable to set', () => {
     expect(() => requireSetting(undefined, 'SLACK_CHANNEL_ID', 'alerts need a channel')).toThrow(ConfigError);
     expect(() => requireSetting('', 'SLACK_CHANNEL_ID', 'alerts need a channel')).toThrow(

@@ -7,6 +7,7 @@ import {
   disableHeadline,
   renderContainmentReport,
 } from '../../blocks/render-containment';
+import { AccountAccessError, AccountRefusedError } from '../accounts/errors';
 import { publishAlertState, recordContainment } from '../alerts/alert-state';
 import type { JobHandler } from '../jobs/types';
 import { tellUser } from '../slack/ephemeral';
@@ -37,7 +38,9 @@ export type DisableUserJob = z.infer<typeof disableUserJobSchema>;
 
 /**
  * The deferred half of Disable User: re-checks the clicker and the target (defence in depth: the
- * listener already did), runs the containment steps, reports each in a thread reply under the alert,
+ * listener already did), acts in the alert's account (its own credentials at home, the account's
+ * `IamAlertsResponder` role elsewhere, with a session named for the clicker; refused outside the
+ * configured accounts), runs the containment steps, reports each in a thread reply under the alert,
  * records the outcome in the alert's state and renders the alert from that state (so an Acknowledge
  * or another Disable made while this ran stays on it). A failure tells the clicker.
  */
@@ -46,7 +49,13 @@ export const disableUserJob: JobHandler<DisableUserJob> = {
   schema: disableUserJobSchema,
   run: async (job, deps) => {
     const logger = deps.logger.createChild({
-      persistentKeys: { job: 'disable-user', slackUser: job.actorUserId, iamUser: job.target.u, eventId: job.target.e },
+      persistentKeys: {
+        job: 'disable-user',
+        slackUser: job.actorUserId,
+        iamUser: job.target.u,
+        accountId: job.target.a,
+        eventId: job.target.e,
+      },
     });
     const verdict = await authorizeResponder(job.actorUserId, deps);
     if (!verdict.allowed) {
@@ -57,7 +66,8 @@ export const disableUserJob: JobHandler<DisableUserJob> = {
     const now = deps.clock();
     let view: ContainmentReportView;
     try {
-      const result = await disableIamUser(await deps.iam(), {
+      const account = await deps.accounts.clientsFor(job.target.a, job.actorUserId);
+      const result = await disableIamUser(await account.iam(), {
         userName: job.target.u,
         accountId: job.target.a,
         eventId: job.target.e,
@@ -65,8 +75,9 @@ export const disableUserJob: JobHandler<DisableUserJob> = {
         now,
         protectedPatterns: deps.config.protectedIamUsers,
         // Role sessions outlive the user's deny: the report lists the roles it assumed (CloudTrail).
+        // In the user's own account: that is where its AssumeRole calls are recorded.
         assumedRoles: {
-          clientFor: deps.cloudtrail,
+          clientFor: account.cloudtrail,
           regions: deps.config.historyRegions,
           now: () => deps.clock().getTime(),
           sleep: deps.sleep,
@@ -89,7 +100,7 @@ export const disableUserJob: JobHandler<DisableUserJob> = {
       };
     } catch (error) {
       await tellFailure(deps, job, error);
-      if (error instanceof ContainmentRefusedError || error instanceof ContainmentTargetError) return;
+      if (isRefusal(error)) return;
       throw error;
     }
     // The IAM work is done: the thread report and the alert are updated independently, so one
@@ -141,8 +152,21 @@ async function updateAlert(deps: SlackAppDeps, job: DisableUserJob, view: Contai
   await publishAlertState(deps, ref);
 }
 
+/**
+ * Failures that a retry cannot fix and that changed nothing: refused (root, protected, another
+ * account, an account outside the settings), the user not found, or AWS refusing the responder role.
+ */
+export function isRefusal(error: unknown): boolean {
+  return (
+    error instanceof ContainmentRefusedError ||
+    error instanceof ContainmentTargetError ||
+    error instanceof AccountRefusedError ||
+    (error instanceof AccountAccessError && error.kind === 'denied')
+  );
+}
+
 async function tellFailure(deps: SlackAppDeps, job: DisableUserJob, error: unknown): Promise<void> {
-  const known = error instanceof ContainmentRefusedError || error instanceof ContainmentTargetError;
+  const known = isRefusal(error);
   deps.logger[known ? 'warn' : 'error']('disable failed', { iamUser: job.target.u, error: (error as Error).message });
   const text = known
     ? `IAM user ${job.target.u} was not disabled: ${escapeText((error as Error).message)}`

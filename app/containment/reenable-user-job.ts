@@ -8,8 +8,7 @@ import type { JobHandler } from '../jobs/types';
 import { tellUser } from '../slack/ephemeral';
 import { userButtonValueSchema } from '../slack/payloads';
 import { authorizeResponder } from '../slack/responders';
-import { alertRefSchema } from './disable-user-job';
-import { ContainmentRefusedError, ContainmentTargetError } from './errors';
+import { alertRefSchema, isRefusal } from './disable-user-job';
 import { reenableIamUser } from './reenable-iam-user';
 
 export const reenableUserJobSchema = z.strictObject({
@@ -22,7 +21,8 @@ export const reenableUserJobSchema = z.strictObject({
 export type ReenableUserJob = z.infer<typeof reenableUserJobSchema>;
 
 /**
- * The deferred half of Re-enable: re-checks the clicker, removes the deny policy and reactivates the
+ * The deferred half of Re-enable: re-checks the clicker, acts in the user's account like Disable
+ * User (own credentials or the account's responder role), removes the deny policy and reactivates the
  * recorded keys, reports in the thread, removes the Re-enable button from the report, and records
  * the re-enable in the alert's state so the alert says so (and offers Disable User again).
  */
@@ -30,7 +30,9 @@ export const reenableUserJob: JobHandler<ReenableUserJob> = {
   kind: 'reenable-user',
   schema: reenableUserJobSchema,
   run: async (job, deps) => {
-    const logger = deps.logger.createChild({ persistentKeys: { job: 'reenable-user', slackUser: job.actorUserId, iamUser: job.target.u } });
+    const logger = deps.logger.createChild({
+      persistentKeys: { job: 'reenable-user', slackUser: job.actorUserId, iamUser: job.target.u, accountId: job.target.a },
+    });
     const verdict = await authorizeResponder(job.actorUserId, deps);
     if (!verdict.allowed) {
       logger.warn('re-enable refused in job', { reason: verdict.reason });
@@ -40,7 +42,9 @@ export const reenableUserJob: JobHandler<ReenableUserJob> = {
     const now = deps.clock();
     let result: Awaited<ReturnType<typeof reenableIamUser>>;
     try {
-      result = await reenableIamUser(await deps.iam(), {
+      // In the user's account, as Disable User was: refused there the same way.
+      const account = await deps.accounts.clientsFor(job.target.a, job.actorUserId);
+      result = await reenableIamUser(await account.iam(), {
         userName: job.target.u,
         accountId: job.target.a,
         actorUserId: job.actorUserId,
@@ -49,7 +53,7 @@ export const reenableUserJob: JobHandler<ReenableUserJob> = {
       });
       logger.info('re-enable finished', { outcome: result.outcome });
     } catch (error) {
-      const known = error instanceof ContainmentRefusedError || error instanceof ContainmentTargetError;
+      const known = isRefusal(error);
       logger[known ? 'warn' : 'error']('re-enable failed', { error: (error as Error).message });
       await tellUser(deps, job.responseUrl, `Re-enabling IAM user ${job.target.u} failed: ${escapeText((error as Error).message)}`);
       if (known) return;

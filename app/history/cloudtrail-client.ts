@@ -13,9 +13,13 @@ export const HISTORY_CLOUDTRAIL_CLIENT_CONFIG = {
 
 /**
  * Creates a CloudTrail client for `region` with {@link HISTORY_CLOUDTRAIL_CLIENT_CONFIG}, loading
- * the SDK on first use. Composition roots call this once per region and cache it.
+ * the SDK on first use. Composition roots call this once per region (and account) and cache it.
+ * @param credentials another account's (its responder role's); default the function's own.
  */
-export async function createHistoryCloudTrailClient(region: string): Promise<CloudTrailClient> {
+export async function createHistoryCloudTrailClient(
+  region: string,
+  credentials?: CloudTrailClientConfig['credentials'],
+): Promise<CloudTrailClient> {
   const { CloudTrailClient } = await import('@aws-sdk/client-cloudtrail');
-  return new CloudTrailClient({ region, ...HISTORY_CLOUDTRAIL_CLIENT_CONFIG });
+  return new CloudTrailClient({ region, ...HISTORY_CLOUDTRAIL_CLIENT_CONFIG, ...(credentials ? { credentials } : {}) });
 }

@@ -1,6 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient, ListAttachedUserPoliciesCommand } from '@aws-sdk/client-iam';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { createAccountAccess } from '../../app/accounts/account-access';
+import { createAccountDirectory } from '../../app/accounts/account-directory';
 import { ALERT_STATE_TTL_SECONDS, alertStateKey, publishAlertState, recordAcknowledgement } from '../../app/alerts/alert-state';
 import { loadConfig } from '../../app/config';
 import { type DisableUserJob, disableUserJob } from '../../app/containment/disable-user-job';
@@ -76,12 +78,13 @@ function readBarrier(itemKey: string, parties: number) {
 /** One Slack Lambda container: its own DynamoDB client on the test's table, IAM and CloudTrail on moto. */
 function container(wrap: (client: DynamoDBClient) => DynamoDBClient): SlackAppDeps {
   const config = loadConfig({ SLACK_API_URL: slack.apiUrl, RESPONDER_USER_IDS: 'U0RESPONDER,U0SECOND', AWS_REGION: 'us-east-1' });
+  const home = { iam: async () => iam, cloudtrail: (region: string) => createHistoryCloudTrailClient(region) };
   return {
     config,
     logger: createLogger('test'),
     slack: createSlackClient('xoxb-test-token', { apiUrl: slack.apiUrl, retries: 0 }),
-    iam: async () => iam,
-    cloudtrail: createHistoryCloudTrailClient,
+    ...home,
+    accounts: createAccountAccess({ settings: config.accounts, home, directory: createAccountDirectory({ aliases: {} }) }),
     store: new DynamoDbStore(wrap(stateClient(races)), tableName),
     defer: () => Promise.reject(new Error('no job is deferred here')),
     respond: (url, message) => postToResponseUrl(url, message),

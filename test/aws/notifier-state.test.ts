@@ -40,7 +40,7 @@ afterEach(() => slack.close());
 function motoContainer(tuning: Partial<NotifierTuning> = {}, channelId = 'C0ALERTS') {
   return {
     ...container(slack.apiUrl, { store: stateStore(tableName, races), tuning }),
-    config: { slack: { channelId, channelBySeverity: {} }, accountAliases: {} },
+    config: { slack: { channelId, channelBySeverity: {}, channelByAccount: {} }, accountAliases: {} },
   };
 }
 

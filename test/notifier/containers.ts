@@ -41,7 +41,7 @@ export function container(
     }),
     catalog: DEFAULT_CATALOG,
     logger: createLogger('iam-alerts-notifier'),
-    config: { slack: { channelId: 'C0ALERTS', channelBySeverity: {} }, accountAliases: {} },
+    config: { slack: { channelId: 'C0ALERTS', channelBySeverity: {}, channelByAccount: {} }, accountAliases: {} },
     store,
     metrics: new Metrics({ namespace: 'IamAlerts', serviceName: 'iam-alerts-notifier' }),
     tuning: { ...TEST_TUNING, ...options.tuning },

@@ -9,11 +9,11 @@ import { authorizeResponder } from '../../slack/responders';
 import type { SlackAppDeps } from '../../slack-deps';
 
 /**
- * Disable User: acks, checks that the clicker is a responder and the target is not root or
- * protected (otherwise an ephemeral refusal and no AWS call), then defers the IAM work to the
- * `disable-user` job. No AWS call is made or awaited here. One listener serves every Disable
- * button: the target's, the acting user's, and the single button of alerts posted earlier; the
- * user to disable is always the one in the clicked button's value.
+ * Disable User: acks, checks that the clicker is a responder, the target is not root or protected
+ * and its account is one this deployment may act in (otherwise an ephemeral refusal and no AWS
+ * call), then defers the IAM work to the `disable-user` job. No AWS call is made or awaited here.
+ * One listener serves every Disable button: the target's, the acting user's, and the single button
+ * of alerts posted earlier; the user to disable is always the one in the clicked button's value.
  */
 export function registerDisableUserAction(app: App, deps: SlackAppDeps): void {
   app.action(DISABLE_USER_ACTION_ID, async ({ ack, body, action }) => {
@@ -46,6 +46,13 @@ export function registerDisableUserAction(app: App, deps: SlackAppDeps): void {
       if (protectedBecause) {
         logger.warn('disable user refused: protected', { iamUser: target.u });
         await tellUser(deps, payload.response_url, `Not disabled: ${escapeText(protectedBecause)}.`);
+        return;
+      }
+      // Settled by the settings alone, so the clicker hears at once; AWS has its say in the job.
+      const account = deps.accounts.check(target.a);
+      if (!account.allowed) {
+        logger.warn('disable user refused: account', { reason: account.reason, iamUser: target.u, accountId: target.a });
+        await tellUser(deps, payload.response_url, `Not disabled: ${escapeText(account.message)}`);
         return;
       }
       const message = clickedMessage(payload);

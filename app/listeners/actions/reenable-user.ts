@@ -39,6 +39,12 @@ export function registerReenableUserAction(app: App, deps: SlackAppDeps): void {
         await tellUser(deps, payload.response_url, verdict.message);
         return;
       }
+      const account = deps.accounts.check(target.a);
+      if (!account.allowed) {
+        logger.warn('re-enable refused: account', { reason: account.reason, iamUser: target.u, accountId: target.a });
+        await tellUser(deps, payload.response_url, `Not re-enabled: ${escapeText(account.message)}`);
+        return;
+      }
       const job: ReenableUserJob = {
         target,
         actorUserId: payload.user.id,

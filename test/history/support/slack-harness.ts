@@ -1,6 +1,8 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { App, AwsLambdaReceiver, LogLevel } from '@slack/bolt';
-import { loadConfig } from '../../../app/config';
+import { type AccountAccess, type AccountClients, createAccountAccess } from '../../../app/accounts/account-access';
+import { createAccountDirectory } from '../../../app/accounts/account-directory';
+import { type Config, loadConfig } from '../../../app/config';
 import { inProcessDefer } from '../../../app/jobs/dispatch';
 import type { DeferJob } from '../../../app/jobs/types';
 import { registerHistoryMoreAction } from '../../../app/listeners/actions/history-more';
@@ -39,6 +41,8 @@ export function historyHarness(
     defer?: DeferJob;
     /** More settings (app/config.ts keys). */
     env?: Record<string, string>;
+    /** The account access (default: the real one, with no member account reachable). */
+    accounts?: (config: Config, home: Pick<AccountClients, 'iam' | 'cloudtrail'>) => AccountAccess;
   } = {},
 ): Harness {
   const logger = createLogger('iam-alerts-test');
@@ -56,12 +60,18 @@ export function historyHarness(
   const time = virtualTime('2026-11-22T06:00:00Z');
   const deferred: Harness['deferred'] = [];
   const inProcess = inProcessDefer(() => deps, logger);
+  const home = {
+    iam: () => Promise.reject(new Error('IAM is not used by /iam-events')),
+    cloudtrail: options.cloudtrail ?? (async (region: string) => new CloudTrailClient({ region })),
+  };
   const deps: SlackAppDeps = {
     config,
     logger,
     slack: createSlackClient('xoxb-test-token', { apiUrl: slack.apiUrl, retries: 0 }),
-    iam: () => Promise.reject(new Error('IAM is not used by /iam-events')),
-    cloudtrail: options.cloudtrail ?? (async (region) => new CloudTrailClient({ region })),
+    ...home,
+    accounts:
+      options.accounts?.(config, home) ??
+      createAccountAccess({ settings: config.accounts, home, directory: createAccountDirectory({ aliases: config.accountAliases }) }),
     store: new MemoryStore(),
     defer: async (kind, payload) => {
       deferred.push({ kind, payload });
