@@ -118,6 +118,7 @@ export async function makeNotifierDeps(
     config,
     store,
     metrics: createNotifierMetrics(),
+    accounts: makeAccountDirectory(config, logger),
     tuning: { burstWindowSeconds: config.burstWindowSeconds },
   };
 }

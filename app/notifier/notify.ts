@@ -3,6 +3,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { WebClient } from '@slack/web-api';
 import type { Severity } from '../../blocks/alert-view';
 import { renderUnrecognised } from '../../blocks/render-unrecognised';
+import type { AccountDirectory } from '../accounts/account-directory';
 import type { Catalog } from '../catalog/catalog-config';
 import { type Config, requireSetting } from '../config';
 import { type ParsedItem, parseNotifierInput, syntheticEventId } from '../events/parse-input';
@@ -27,12 +28,23 @@ export interface NotifierDeps {
    * deduplicated: fine for a one-off preview, not for a deployment.
    */
   store?: VersionedStore;
+  /**
+   * Account names shown beside account IDs: `ACCOUNT_ALIASES` and, where permitted, the
+   * organization's (cached). Without it, `config.accountAliases` only.
+   */
+  accounts?: Pick<AccountDirectory, 'names'>;
   /** Powertools Metrics (namespace `IamAlerts`): `SlackConfigError` is counted here. */
   metrics?: Metrics;
   tuning?: Partial<NotifierTuning>;
   /** Epoch milliseconds; tests move time. */
   clock?: () => number;
 }
+
+/**
+ * How long an invocation waits for the organization's account names (ListAccounts, a page per 20
+ * accounts) before it posts with the names it has; the listing still completes for later alerts.
+ */
+export const ACCOUNT_NAMES_WAIT_MS = 2_000;
 
 export interface ProcessOptions {
   /**
@@ -77,10 +89,12 @@ export async function processNotifierInput(input: unknown, deps: NotifierDeps, o
   };
   const outcomes: NotifyOutcome[] = [];
   const failures: unknown[] = [];
+  const items = parseNotifierInput(input);
+  const accountNames = deps.accounts ? await deps.accounts.names({ waitMs: ACCOUNT_NAMES_WAIT_MS }) : deps.config.accountAliases;
   // One item's failure does not stop the others: they are delivered now, it is retried.
-  for (const item of parseNotifierInput(input)) {
+  for (const item of items) {
     try {
-      const outcome = await processItem(item, deps, context);
+      const outcome = await processItem(item, deps, context, accountNames);
       if (outcome) outcomes.push(outcome);
     } catch (error) {
       deps.logger.error('could not deliver an event; the invocation will fail so that it is retried', {
@@ -95,9 +109,14 @@ export async function processNotifierInput(input: unknown, deps: NotifierDeps, o
   return outcomes;
 }
 
-async function processItem(item: ParsedItem, deps: NotifierDeps, context: RunContext): Promise<NotifyOutcome | undefined> {
+async function processItem(
+  item: ParsedItem,
+  deps: NotifierDeps,
+  context: RunContext,
+  accountNames: Readonly<Record<string, string>>,
+): Promise<NotifyOutcome | undefined> {
   const { logger } = deps;
-  const prepared = safePrepare(item, deps);
+  const prepared = safePrepare(item, deps, accountNames);
   if (prepared.kind === 'ignored') {
     logger.debug('ignored event', {
       eventId: prepared.eventId,
@@ -108,6 +127,9 @@ async function processItem(item: ParsedItem, deps: NotifierDeps, context: RunCon
     return { status: 'ignored', eventId: prepared.eventId, eventName: prepared.eventName, reason: prepared.reason };
   }
   const eventId = prepared.kind === 'alert' ? prepared.eventId : rejectionId(prepared);
+  // CloudTrail's eventID is unique across accounts (a call recorded in two accounts gets an eventID
+  // in each, sharing only sharedEventID), and it is read from the record, never the envelope: an
+  // event forwarded from another region or account, or matched by two rules, is claimed once.
   const claim = await claimEvent(context, eventId);
   if (claim.kind === 'done') {
     logger.info('skipped a duplicate delivery', { eventId, outcome: 'duplicate', channel: claim.channel, ts: claim.ts });
@@ -131,7 +153,7 @@ async function deliver(
   context: RunContext,
 ): Promise<Extract<NotifyOutcome, { channel: string; ts: string }>> {
   const { logger } = deps;
-  const channel = channelFor(deps.config, prepared.severity);
+  const channel = channelFor(deps.config, prepared.severity, prepared.kind === 'alert' ? prepared.view.accountId : undefined);
   if (prepared.kind === 'rejected') {
     logger.warn('rejected unrecognised input', { outcome: 'rejected', reason: prepared.reason });
     const posted = await postMessage(context, channel, prepared.message);
@@ -155,9 +177,9 @@ async function deliver(
 }
 
 /** Classifies and renders; an event that breaks the renderer becomes a fallback alert (poison input). */
-function safePrepare(item: ParsedItem, deps: NotifierDeps): PreparedItem {
+function safePrepare(item: ParsedItem, deps: NotifierDeps, accountNames: Readonly<Record<string, string>>): PreparedItem {
   try {
-    return prepareItem(item, { catalog: deps.catalog, accountAliases: deps.config.accountAliases });
+    return prepareItem(item, { catalog: deps.catalog, accountAliases: accountNames });
   } catch (error) {
     deps.logger.error('could not render an event; posting it as unrecognised', { eventId: item.ok ? item.eventId : undefined, error });
     const excerpt = item.ok ? JSON.stringify(item.record).slice(0, 600) : item.excerpt;
@@ -171,10 +193,17 @@ function rejectionId(prepared: Extract<PreparedItem, { kind: 'rejected' }>): str
   return syntheticEventId({ rejected: prepared.reason, text: prepared.message.text, blocks: prepared.message.blocks });
 }
 
-/** The channel for a severity: its own channel when configured, else the main one. */
-export function channelFor(config: Pick<Config, 'slack'>, severity: Severity): string {
+/**
+ * Where an alert goes: the severity's own channel when `SLACK_CHANNEL_BY_SEVERITY` names one (a
+ * critical alert reaches the on-call channel whatever the account), else the account's channel
+ * (`SLACK_CHANNEL_BY_ACCOUNT`, the account named in the CloudTrail record), else `SLACK_CHANNEL_ID`.
+ * Burst grouping and pacing key on the channel this returns.
+ * @throws ConfigError when neither applies and SLACK_CHANNEL_ID is not set.
+ */
+export function channelFor(config: Pick<Config, 'slack'>, severity: Severity, accountId?: string): string {
   return (
     config.slack.channelBySeverity[severity] ??
+    (accountId ? config.slack.channelByAccount[accountId] : undefined) ??
     requireSetting(config.slack.channelId, 'SLACK_CHANNEL_ID', 'the notifier needs a channel to post alerts to')
   );
 }
