@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { forwarderRegionsFor } from '../app/catalog/regional-forwarding';
 import { parseProtectedUsers } from '../app/containment/protected-users';
 import { SEVERITIES } from '../blocks/alert-view';
 
@@ -30,8 +31,15 @@ export const SETTING_SOURCES = {
   legacyDenyPolicyRemoval: 'LEGACY_DENY_POLICY_REMOVAL',
   notifierReservedConcurrency: 'NOTIFIER_RESERVED_CONCURRENCY',
   slackReservedConcurrency: 'SLACK_RESERVED_CONCURRENCY',
+  forwarderRegions: 'FORWARDER_REGIONS',
+  identityCenterRegion: 'IDENTITY_CENTER_REGION',
+  organizationId: 'ORGANIZATION_ID',
+  memberAccountIds: 'MEMBER_ACCOUNT_IDS',
 } as const;
 export type SettingKey = keyof typeof SETTING_SOURCES;
+
+/** A region name: `eu-west-1`, `ap-southeast-2`. */
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [
@@ -153,8 +161,43 @@ export const settingsSchema = z.strictObject({
    * public Function URL (each one an invocation) cannot use more than this. 0: no cap. @default 10
    */
   slackReservedConcurrency: countOrZero(10),
+  /**
+   * Regions that get a forwarder stack (their sign-in, Identity Center, CloudTrail, STS and root
+   * events to the us-east-1 default bus). `none`: no forwarder at all (an organization whose
+   * member-account StackSet already covers this account). Whatever is listed, the sign-in regions
+   * and `identityCenterRegion` are added, us-east-1 is left out.
+   * @default the regions every account has enabled (app/catalog/regional-forwarding.ts)
+   */
+  forwarderRegions: list
+    .pipe(z.array(z.string().regex(new RegExp(`${REGION.source}|^none$`), 'expected region names like eu-west-1, or none')))
+    .refine((r) => !r.includes('none') || r.length === 1, 'none cannot be listed with regions'),
+  /** The home region of IAM Identity Center, which records its events there: always forwarded. */
+  identityCenterRegion: text.pipe(z.string().regex(REGION, 'expected a region name like eu-central-1').optional()),
+  /**
+   * The AWS Organizations ID (`o-…`): the default bus then accepts events from the organization's
+   * accounts (the member-account StackSet), and the Slack function may assume `IamAlertsResponder`
+   * in accounts of this organization only.
+   */
+  organizationId: text.pipe(
+    z
+      .string()
+      .regex(/^o-[a-z0-9]{10,32}$/, 'expected an organization ID like o-a1b2c3d4e5')
+      .optional(),
+  ),
+  /** Member accounts Disable User may act in (12-digit IDs); with organizationId, within the organization too. */
+  memberAccountIds: list.pipe(z.array(z.string().regex(/^\d{12}$/, 'expected 12-digit account IDs'))),
 });
 export type Settings = z.infer<typeof settingsSchema>;
+
+/**
+ * The regions that get a forwarder stack: none with `forwarderRegions=none`, otherwise
+ * `forwarderRegionsFor` (the listed or default regions, plus the sign-in regions and the Identity
+ * Center home region, without us-east-1).
+ */
+export function forwarderRegionsOf(settings: Pick<Settings, 'forwarderRegions' | 'identityCenterRegion'>): string[] {
+  if (settings.forwarderRegions.includes('none')) return [];
+  return forwarderRegionsFor({ listed: settings.forwarderRegions, identityCenterRegion: settings.identityCenterRegion });
+}
 
 /** Settings are invalid; the message names each problem and where to set it. */
 export class SettingsError extends Error {

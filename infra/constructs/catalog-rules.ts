@@ -73,12 +73,7 @@ export class CatalogRules extends Construct {
         ],
       });
     });
-    // A rule EventBridge refuses would roll the whole deployment back (and leave the retained key,
-    // logs and buckets behind): refuse it at synth instead, naming the rule and the limit.
-    const stack = Stack.of(this);
-    if (!stack.node.tryFindChild(LIMITS_VALIDATION_ID)) {
-      new Construct(stack, LIMITS_VALIDATION_ID).node.addValidation({ validate: () => eventRuleLimitProblems(stack) });
-    }
+    addEventRuleLimitsValidation(Stack.of(this));
     props.deadLetterQueue.addToResourcePolicy(
       new PolicyStatement({
         sid: 'AllowOnlyIamAlertsEventRules',
@@ -94,9 +89,22 @@ export class CatalogRules extends Construct {
 const LIMITS_VALIDATION_ID = 'EventRuleLimits';
 
 /**
+ * Makes synth check every EventBridge rule of `stack` against EventBridge's limits
+ * ({@link eventRuleLimitProblems}), once per stack. A rule EventBridge refuses would roll the whole
+ * deployment back (and leave the retained key, logs and buckets behind): refuse it at synth
+ * instead, naming the rule and the limit. Each stack is one region, so one default bus.
+ */
+export function addEventRuleLimitsValidation(stack: Stack): void {
+  if (!stack.node.tryFindChild(LIMITS_VALIDATION_ID)) {
+    new Construct(stack, LIMITS_VALIDATION_ID).node.addValidation({ validate: () => eventRuleLimitProblems(stack) });
+  }
+}
+
+/**
  * What EventBridge would refuse among every `AWS::Events::Rule` in `scope` (see
  * `app/catalog/event-pattern-limits.ts`): a pattern over 2,048 characters or too complex, or more
- * wildcard rules on one bus than EventBridge allows. Empty when all is well.
+ * wildcard rules on one bus than EventBridge allows. Empty when all is well. A stack is deployed to
+ * one region, so the rules of one stack on one bus name share that region's bus.
  */
 export function eventRuleLimitProblems(scope: Construct): string[] {
   const problems: string[] = [];
@@ -107,6 +115,7 @@ export function eventRuleLimitProblems(scope: Construct): string[] {
     const name = rule.name ?? rule.node.path;
     for (const problem of eventPatternProblems(pattern)) problems.push(`EventBridge rule ${name}: ${problem}`);
     if (usesWildcards(pattern)) {
+      // Rules under CloudFormation conditions are counted as if all were created: an upper bound.
       const bus = rule.eventBusName ?? 'default';
       wildcardRulesByBus.set(bus, [...(wildcardRulesByBus.get(bus) ?? []), name]);
     }

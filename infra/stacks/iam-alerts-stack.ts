@@ -3,7 +3,8 @@ import { Annotations, Aws, CfnOutput, CfnRule, Duration, Fn, RemovalPolicy, Stac
 import { Alarm, ComparisonOperator, type IMetric, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { CfnEventBusPolicy } from 'aws-cdk-lib/aws-events';
+import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -11,11 +12,11 @@ import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ALERT_STATE_KEY_PREFIX } from '../../app/alerts/alert-state';
-import { loadCatalog } from '../../app/catalog/catalog-config';
+import { type Catalog, loadCatalog } from '../../app/catalog/catalog-config';
 import { eventPatternsFor } from '../../app/catalog/event-patterns';
-import { DENY_ALL_MANAGED_POLICY_NAME } from '../../app/containment/deny-policy';
+import { forwarderStackName } from '../../app/catalog/regional-forwarding';
 import { formatProtectedUsers } from '../../app/containment/protected-users';
-import { IAM_ALERTS_TAG_PREFIX, TAGS } from '../../app/containment/tags';
+import { RESPONDER_ROLE_NAME } from '../../app/containment/responder-role';
 import { catalogEventSources } from '../../app/history/history-scope';
 import { JOB_MAX_AGE_SECONDS } from '../../app/jobs/envelope';
 import { JOB_NONCE_KEY_PREFIX } from '../../app/jobs/replay-guard';
@@ -23,52 +24,12 @@ import { AlertTopics } from '../constructs/alert-topics';
 import { AlertsFunction } from '../constructs/alerts-function';
 import { AuditTrail } from '../constructs/audit-trail';
 import { CatalogRules, planRules } from '../constructs/catalog-rules';
-import type { Settings } from '../settings';
+import { CONTAINMENT_NAG_ACKNOWLEDGEMENTS, containmentStatements } from '../constructs/containment-policy';
+import { forwarderRegionsOf, type Settings } from '../settings';
 
-/**
- * The IAM actions of Disable User and Re-enable (`app/containment/`), by how far each is trusted.
- * All of them are allowed on `user/*` of this account only, and explicitly denied on protected
- * users. The role may write no policy but AWSDenyAll and no tag outside `iam-alerts:*`: code
- * running in this internet-facing function cannot grant anyone anything (issue 11).
- */
-export const SLACK_IAM_ACTIONS = {
-  /** Reads, and switching credentials off (or, for Re-enable, keys back on): no condition. */
-  credentials: [
-    'iam:GetUser',
-    'iam:ListAccessKeys',
-    'iam:UpdateAccessKey',
-    'iam:DeleteLoginProfile',
-    'iam:ListSigningCertificates',
-    'iam:UpdateSigningCertificate',
-    'iam:ListSSHPublicKeys',
-    'iam:UpdateSSHPublicKey',
-    'iam:ListServiceSpecificCredentials',
-    'iam:UpdateServiceSpecificCredential',
-    'iam:ListAttachedUserPolicies',
-    'iam:GetUserPolicy',
-  ],
-  /** Only with `iam:PolicyARN` equal to AWS's managed AWSDenyAll. */
-  denyAllPolicy: ['iam:AttachUserPolicy', 'iam:DetachUserPolicy'],
-  /** Only for tag keys `iam-alerts:*` (`aws:TagKeys`). */
-  tags: ['iam:TagUser', 'iam:UntagUser'],
-  /**
-   * Re-enable removing the inline deny policy of earlier versions: only on users tagged
-   * `iam-alerts:disabled-by`, and only while `legacyDenyPolicyRemoval` is on. IAM has no condition
-   * key for the policy name, so this is the loosest grant left (docs/DEPLOY.md says what it risks).
-   */
-  legacyDenyPolicy: ['iam:DeleteUserPolicy'],
-} as const;
-
-/**
- * Every IAM action of Disable User and Re-enable: what the Deny on protected users covers. A test
- * checks that every IAM call in `app/containment/` is listed here.
- */
-export const DISABLE_USER_ACTIONS = [
-  ...SLACK_IAM_ACTIONS.credentials,
-  ...SLACK_IAM_ACTIONS.denyAllPolicy,
-  ...SLACK_IAM_ACTIONS.tags,
-  ...SLACK_IAM_ACTIONS.legacyDenyPolicy,
-] as const;
+// The containment permissions (Disable User, Re-enable, LookupEvents) are built by one function for
+// this stack's Slack role and the member accounts' responder role (infra/constructs/containment-policy.ts).
+export { DISABLE_USER_ACTIONS, SLACK_IAM_ACTIONS } from '../constructs/containment-policy';
 
 /** Namespace and name of the metric the notifier emits when Slack rejects its configuration. */
 export const SLACK_CONFIG_ERROR_METRIC = { namespace: 'IamAlerts', metricName: 'SlackConfigError', service: 'iam-alerts-notifier' };
@@ -91,6 +52,9 @@ export interface IamAlertsStackProps extends StackProps {
  * and (unless told one exists) a multi-region CloudTrail trail.
  */
 export class IamAlertsStack extends Stack {
+  /** The effective rule catalog (the operator's rules file applied): the forwarder and member stacks use it too. */
+  readonly catalog: Catalog;
+
   constructor(scope: Construct, id: string, props: IamAlertsStackProps) {
     super(scope, id, props);
     const { settings } = props;
@@ -108,6 +72,7 @@ export class IamAlertsStack extends Stack {
         : resolve(projectRoot, settings.alertRulesFile)
       : undefined;
     const catalog = loadCatalog(rulesFile);
+    this.catalog = catalog;
     const planned = planRules(this, { namePrefix: prefix, patterns: eventPatternsFor(catalog) });
 
     const topics = new AlertTopics(this, 'Topics', {
@@ -221,7 +186,12 @@ export class IamAlertsStack extends Stack {
         HISTORY_EVENT_SOURCES: catalogEventSources(catalog.rules).join(','),
         // Shared state of the Slack side (alert state, job nonces), in the notifier's table.
         STATE_TABLE_NAME: table.tableName,
+        // Organizations (issue 10): the account whose IAM the role acts on directly; other accounts
+        // go through their IamAlertsResponder role, within the organization and the allow-list.
+        HOME_ACCOUNT_ID: Aws.ACCOUNT_ID,
         ...definedOnly({
+          ORGANIZATION_ID: settings.organizationId,
+          MEMBER_ACCOUNT_IDS: settings.memberAccountIds.join(',') || undefined,
           RESPONDER_USER_IDS: settings.responderUserIds.join(',') || undefined,
           RESPONDER_USERGROUP_ID: settings.responderUsergroupId,
           HISTORY_VIEWER_USERGROUP_ID: settings.historyViewerUsergroupId,
@@ -253,6 +223,8 @@ export class IamAlertsStack extends Stack {
     // before anything else runs, and unverifiable requests are answered 401.
     const url = slack.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
     this.grantSlackPermissions(slack, settings.protectedIamUsers, settings.legacyDenyPolicyRemoval);
+    this.grantAssumeResponderRole(slack, settings.organizationId, settings.memberAccountIds);
+    if (settings.organizationId) this.acceptOrganizationEvents(settings.organizationId);
 
     this.alarms(topics, [
       ['EventRulesDlqNotEmpty', eventRulesDlq.metricApproximateNumberOfMessagesVisible(), 'EventBridge could not deliver alerts to SNS'],
@@ -316,6 +288,16 @@ export class IamAlertsStack extends Stack {
     output('SlackFunctionName', slack.functionName, 'The Slack Lambda function');
     output('StateTableName', table.tableName, 'DynamoDB table of dedupe and burst state');
     output('EventRuleNames', rules.rules.map((r) => r.name!).join(','), 'EventBridge rules built from the rule catalog');
+    output(
+      'SlackRoleArn',
+      slack.role!.roleArn,
+      'Role of the Slack function: the CentralSlackRoleArn parameter of the member-account StackSet',
+    );
+    output(
+      'ForwarderRegions',
+      forwarderRegionsOf(settings).join(',') || 'none',
+      `Regions whose forwarder stack (${forwarderStackName(prefix, '<region>')}) sends their events to this bus`,
+    );
     if (trail) output('TrailName', `${prefix}-trail`, 'CloudTrail trail created by this stack');
     else if (settings.existingTrailName)
       output('TrailName', settings.existingTrailName, 'The existing CloudTrail trail iam-alerts relies on');
@@ -359,66 +341,58 @@ export class IamAlertsStack extends Stack {
   }
 
   private grantSlackPermissions(slack: AlertsFunction, protectedUsers: readonly string[], legacyDenyPolicyRemoval: boolean): void {
-    const userArn = (name: string) => this.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: name });
-    const allUsers = [userArn('*')];
-    slack.addToRolePolicy(new PolicyStatement({ sid: 'DisableUser', actions: [...SLACK_IAM_ACTIONS.credentials], resources: allUsers }));
-    slack.addToRolePolicy(
-      new PolicyStatement({
-        sid: 'AttachOnlyAwsDenyAll',
-        actions: [...SLACK_IAM_ACTIONS.denyAllPolicy],
-        resources: allUsers,
-        conditions: { ArnEquals: { 'iam:PolicyARN': `arn:${Aws.PARTITION}:iam::aws:policy/${DENY_ALL_MANAGED_POLICY_NAME}` } },
-      }),
-    );
-    slack.addToRolePolicy(
-      new PolicyStatement({
-        sid: 'TagOnlyIamAlertsKeys',
-        actions: [...SLACK_IAM_ACTIONS.tags],
-        resources: allUsers,
-        // ForAllValues is also true when the request has no tag keys at all: require them (Null false).
-        conditions: {
-          'ForAllValues:StringLike': { 'aws:TagKeys': [`${IAM_ALERTS_TAG_PREFIX}*`] },
-          Null: { 'aws:TagKeys': 'false' },
-        },
-      }),
-    );
-    if (legacyDenyPolicyRemoval) {
-      slack.addToRolePolicy(
-        new PolicyStatement({
-          sid: 'RemoveLegacyDenyPolicy',
-          actions: [...SLACK_IAM_ACTIONS.legacyDenyPolicy],
-          resources: allUsers,
-          conditions: { Null: { [`aws:ResourceTag/${TAGS.disabledBy}`]: 'false' } },
-        }),
-      );
-    }
-    if (protectedUsers.length > 0) {
-      slack.addToRolePolicy(
-        new PolicyStatement({
-          sid: 'NeverTouchProtectedUsers',
-          effect: Effect.DENY,
-          actions: [...DISABLE_USER_ACTIONS],
-          // A user's ARN includes its path: user/name and user/some/path/name. IAM compares these
-          // case-sensitively, and so does the app (`protectionReason`).
-          resources: protectedUsers.flatMap((name) => [userArn(name), userArn(`*/${name}`)]),
-        }),
-      );
-    }
-    slack.addToRolePolicy(new PolicyStatement({ sid: 'IamEventsHistory', actions: ['cloudtrail:LookupEvents'], resources: ['*'] }));
+    for (const statement of containmentStatements(this, { protectedUsers, legacyDenyPolicyRemoval })) slack.addToRolePolicy(statement);
     // A separate policy, not the role's default one: the function depends on its default policy,
     // so naming the function's ARN there would be a circular dependency.
     new Policy(this, 'SlackSelfInvoke', {
       roles: [slack.role!],
       statements: [new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [slack.functionArn] })],
     });
-    Validations.of(slack.role!).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:user/*]',
-      reason:
-        'Disable User may act on any IAM user of this account (user/*), within conditions: policies only AWSDenyAll (iam:PolicyARN), tags only iam-alerts:* (aws:TagKeys), inline policy deletion only on users tagged iam-alerts:disabled-by; protected users are explicitly denied.',
-    });
-    Validations.of(slack.role!).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-      reason: 'cloudtrail:LookupEvents supports no resource-level permissions (its only resource is *).',
+    for (const acknowledgement of CONTAINMENT_NAG_ACKNOWLEDGEMENTS) Validations.of(slack.role!).acknowledge(acknowledgement);
+  }
+
+  /**
+   * Lets the Slack function assume `IamAlertsResponder` in member accounts: only when the
+   * organization or member accounts are configured; only roles inside the organization
+   * (`aws:ResourceOrgID`, the organization of the role being assumed), and only those of the
+   * allow-list when one is given.
+   */
+  private grantAssumeResponderRole(slack: AlertsFunction, organizationId: string | undefined, memberAccountIds: readonly string[]): void {
+    if (!organizationId && memberAccountIds.length === 0) return;
+    const roleIn = (account: string) => `arn:${Aws.PARTITION}:iam::${account}:role/${RESPONDER_ROLE_NAME}`;
+    slack.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'AssumeResponderRoleInMemberAccounts',
+        actions: ['sts:AssumeRole'],
+        resources: memberAccountIds.length > 0 ? memberAccountIds.map(roleIn) : [roleIn('*')],
+        conditions: organizationId ? { StringEquals: { 'aws:ResourceOrgID': organizationId } } : undefined,
+      }),
+    );
+    if (memberAccountIds.length === 0) {
+      Validations.of(slack.role!).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${RESPONDER_ROLE_NAME}]`,
+        reason:
+          'Disable User acts in the account an event came from, through its IamAlertsResponder role: any account, but only inside the organization (aws:ResourceOrgID condition). Set memberAccountIds to list the accounts instead.',
+      });
+    }
+  }
+
+  /**
+   * Lets the organization's accounts put events on this account's default bus (the member
+   * StackSet's forwarding rules, through their roles): `aws:PrincipalOrgID`, nobody else.
+   */
+  private acceptOrganizationEvents(organizationId: string): void {
+    new CfnEventBusPolicy(this, 'AcceptOrganizationEvents', {
+      eventBusName: 'default',
+      statementId: 'IamAlertsOrganizationMembers',
+      statement: {
+        Sid: 'IamAlertsOrganizationMembers',
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 'events:PutEvents',
+        Resource: `arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:event-bus/default`,
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': organizationId } },
+      },
     });
   }
 

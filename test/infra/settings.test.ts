@@ -47,4 +47,24 @@ describe('readSettings', () => {
     expect(() => fromContext({ slackChannelId: '#alerts' })).toThrow(/slackChannelId \(-c slackChannelId=… or SLACK_CHANNEL_ID\)/);
     expect(() => fromContext({ logRetentionDays: '42' })).toThrow(/logRetentionDays .*expected one of 1, 3, 5/);
   });
+
+  it('reads the forwarder regions, the Identity Center region, the organization and the member accounts', () => {
+    expect(fromContext({})).toMatchObject({ forwarderRegions: [], memberAccountIds: [] });
+    expect(
+      fromContext(
+        { forwarderRegions: 'eu-west-1, ap-east-1', organizationId: 'o-a1b2c3d4e5' },
+        { IDENTITY_CENTER_REGION: 'eu-central-1', MEMBER_ACCOUNT_IDS: '111111111111,222222222222' },
+      ),
+    ).toMatchObject({
+      forwarderRegions: ['eu-west-1', 'ap-east-1'],
+      identityCenterRegion: 'eu-central-1',
+      organizationId: 'o-a1b2c3d4e5',
+      memberAccountIds: ['111111111111', '222222222222'],
+    });
+    expect(fromContext({ forwarderRegions: 'none' }).forwarderRegions).toEqual(['none']);
+    expect(() => fromContext({ forwarderRegions: 'none,eu-west-1' })).toThrow(/forwarderRegions .*none cannot be listed with regions/);
+    expect(() => fromContext({ forwarderRegions: 'Frankfurt' })).toThrow(/forwarderRegions \(-c forwarderRegions=… or FORWARDER_REGIONS\)/);
+    expect(() => fromContext({ organizationId: '123456789012' })).toThrow(/organizationId .*expected an organization ID/);
+    expect(() => fromContext({ memberAccountIds: '1234' })).toThrow(/memberAccountIds .*12-digit/);
+  });
 });
