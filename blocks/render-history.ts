@@ -45,6 +45,8 @@ export interface HistoryPageView {
   moreValue?: string;
   /** Why More is not offered although there is more (raw text). */
   moreUnavailable?: string;
+  /** The account searched, when the search named one (`account:`); its name raw. */
+  account?: { id: string; name?: string };
 }
 
 const MAX_LINE = 400;
@@ -53,7 +55,10 @@ const MAX_LINE = 400;
 export function renderHistory(view: HistoryPageView): RenderedMessage {
   const count = view.entries.length;
   const pageNote = view.page > 1 ? ` (page ${view.page})` : '';
-  const scope = `${escapeText(view.filters)} · ${windowText(view.window)} · ${escapeText(view.regions.join(', '))}`;
+  const where = view.account
+    ? ` · account ${inlineCode(view.account.id, 32)}${view.account.name ? ` (${safeText(view.account.name, 100)})` : ''}`
+    : '';
+  const scope = `${escapeText(view.filters)} · ${windowText(view.window)} · ${escapeText(view.regions.join(', '))}${where}`;
   const headline =
     count > 0
       ? `:mag: *${count} IAM event${count === 1 ? '' : 's'}*${pageNote}, newest first · ${scope}`
@@ -86,10 +91,11 @@ export function renderHistory(view: HistoryPageView): RenderedMessage {
   }
 
   const fallbackLines = view.entries.slice(0, 20).map(fallbackLine);
+  const inAccount = view.account ? ` in account ${view.account.id}${view.account.name ? ` (${view.account.name})` : ''}` : '';
   const summary =
     count > 0
-      ? `${count} IAM event${count === 1 ? '' : 's'}${pageNote} for ${view.filters}${view.moreValue ? ' (more available)' : ''}`
-      : `No IAM events matched ${view.filters}${pageNote}`;
+      ? `${count} IAM event${count === 1 ? '' : 's'}${pageNote} for ${view.filters}${inAccount}${view.moreValue ? ' (more available)' : ''}`
+      : `No IAM events matched ${view.filters}${inAccount}${pageNote}`;
   return { text: safeText([summary, ...fallbackLines].join('\n'), SLACK_LIMITS.fallbackText), blocks };
 }
 
@@ -103,6 +109,11 @@ export interface HistoryHelpView {
   viewerUserGroupId?: string;
   /** False when nobody may search (no responders and no viewer group). */
   searchEnabled: boolean;
+  /**
+   * Which other accounts `account:` may name: none (single-account), any in the organization, or
+   * those of an allow-list (12-digit IDs, with their aliases when known). Default: none.
+   */
+  otherAccounts?: { kind: 'none' } | { kind: 'organization' } | { kind: 'listed'; accounts: Array<{ id: string; name?: string }> };
 }
 
 /** The reply to `/iam-events help`. */
@@ -118,6 +129,7 @@ export function renderHistoryHelp(view: HistoryHelpView): RenderedMessage {
     '• `ip:<address>`: source IP address',
     '• `since:<N>m|h|d`: how far back, up to `90d` (default `24h`)',
     '• `limit:<N>`: results per page, up to 100 (default 20)',
+    accountLine(view.otherAccounts ?? { kind: 'none' }),
     '',
     '*Examples:* `/iam-events user:alice since:7d` · `/iam-events event:ConsoleLogin ip:203.0.113.7` · `/iam-events actor:deploy-bot limit:50`',
   ].join('\n');
@@ -130,13 +142,26 @@ export function renderHistoryHelp(view: HistoryHelpView): RenderedMessage {
     mrkdwnSection(text),
     mrkdwnSection(who),
     context(
-      `Searches ${escapeText(view.regions.join(', '))}. Replies are visible only to you; *More* continues the same search. CloudTrail allows 2 lookups per second, so long searches page.`,
+      `Searches ${escapeText(view.regions.join(', '))}${view.otherAccounts && view.otherAccounts.kind !== 'none' ? ' of the account searched' : ''}. Replies are visible only to you; *More* continues the same search. CloudTrail allows 2 lookups per second, so long searches page.`,
     ),
   ];
   return {
-    text: 'Usage: /iam-events [user:<name>] [actor:<name>] [event:<EventName>] [ip:<address>] [since:<N>m|h|d] [limit:<N>]',
+    text: 'Usage: /iam-events [user:<name>] [actor:<name>] [event:<EventName>] [ip:<address>] [since:<N>m|h|d] [limit:<N>] [account:<id|name>]',
     blocks,
   };
+}
+
+function accountLine(other: NonNullable<HistoryHelpView['otherAccounts']>): string {
+  const intro = '• `account:<id|name>`: which account to search (default: the one iam-alerts runs in)';
+  if (other.kind === 'none') return `${intro}; this deployment watches that one only`;
+  if (other.kind === 'organization') {
+    return `${intro}: any account of the organization with the member stack, by its 12-digit ID, alias or name, e.g. \`account:prod\``;
+  }
+  const listed = other.accounts
+    .slice(0, 20)
+    .map((a) => `${inlineCode(a.id, 12)}${a.name ? ` (${safeText(a.name, 40)})` : ''}`)
+    .join(', ');
+  return `${intro}: also ${listed}${other.accounts.length > 20 ? ', …' : ''}`;
 }
 
 /** A short reply that says what went wrong and what to do: bad syntax, AccessDenied, an expired page. */

@@ -62,6 +62,17 @@ const REFUSED = new Set([
   'AccessDeniedForDependencyException',
 ]);
 
+/**
+ * The account ID for what a user typed, when the settings alone say it: 12 digits as they are, or
+ * an `ACCOUNT_ALIASES` alias (case-insensitively); `undefined` otherwise.
+ */
+export function accountIdFromAliases(reference: string, aliases: Readonly<Record<string, string>>): string | undefined {
+  const wanted = reference.trim();
+  if (/^\d{12}$/.test(wanted)) return wanted;
+  const lower = wanted.toLowerCase();
+  return Object.entries(aliases).find(([, alias]) => alias.toLowerCase() === lower)?.[0];
+}
+
 /** Creates the directory; one per container (its cache is the point). */
 export function createAccountDirectory(options: AccountDirectoryOptions): AccountDirectory {
   const now = options.now ?? Date.now;
@@ -141,11 +152,9 @@ export function createAccountDirectory(options: AccountDirectoryOptions): Accoun
       return (await load())?.accounts.get(accountId) || undefined;
     },
     async resolve(reference) {
-      const wanted = reference.trim();
-      if (/^\d{12}$/.test(wanted)) return wanted;
-      const lower = wanted.toLowerCase();
-      const byAlias = Object.entries(aliases).find(([, alias]) => alias.toLowerCase() === lower);
-      if (byAlias) return byAlias[0];
+      const known = accountIdFromAliases(reference, aliases);
+      if (known) return known;
+      const lower = reference.trim().toLowerCase();
       for (const [id, name] of (await load())?.accounts ?? []) if (name.toLowerCase() === lower) return id;
       return undefined;
     },

@@ -45,6 +45,14 @@ export const historyCursorSchema = z
     startTime: z.number().int().nonnegative(),
     endTime: z.number().int().nonnegative(),
     streams: z.array(lookupStreamSchema).min(1).max(20),
+    /**
+     * The account searched, once known (`account:` resolved to an ID); absent: iam-alerts' own.
+     * Every page of a search reads the same account.
+     */
+    account: z
+      .string()
+      .regex(/^\d{12}$/)
+      .optional(),
   })
   .refine((c) => c.endTime > c.startTime && c.endTime - c.startTime <= MAX_SINCE_MINUTES * 60 + 60, 'time window out of range');
 export type HistoryCursor = z.infer<typeof historyCursorSchema>;
@@ -73,9 +81,10 @@ export function lookupAttributesFor(query: HistoryQuery): Array<{ key: LookupKey
 
 /**
  * Starts a search: fixes the window (`now - since` to `now`, whole seconds) and creates one
- * stream per lookup attribute per region.
+ * stream per lookup attribute per region (`HISTORY_REGIONS` apply to every account), in `account`
+ * when given.
  */
-export function startHistoryCursor(query: HistoryQuery, regions: readonly string[], now: Date): HistoryCursor {
+export function startHistoryCursor(query: HistoryQuery, regions: readonly string[], now: Date, account?: string): HistoryCursor {
   const endTime = Math.floor(now.getTime() / 1000);
   return {
     startTime: endTime - query.sinceMinutes * 60,
@@ -83,6 +92,7 @@ export function startHistoryCursor(query: HistoryQuery, regions: readonly string
     streams: regions.flatMap((region) =>
       lookupAttributesFor(query).map(({ key, value }) => ({ region, key, value, skip: 0, done: false })),
     ),
+    ...(account ? { account } : {}),
   };
 }
 
@@ -97,7 +107,10 @@ export type MoreButtonState = z.infer<typeof moreButtonSchema>;
 const KEY_CODES: Record<LookupKey, string> = { EventSource: 'S', EventName: 'N', Username: 'U', ResourceName: 'R' };
 const KEY_BY_CODE = Object.fromEntries(Object.entries(KEY_CODES).map(([k, v]) => [v, k])) as Record<string, LookupKey>;
 
-/** Encodes the More button's value compactly (Slack allows 2,000 characters). */
+/**
+ * Encodes the More button's value compactly (Slack allows 2,000 characters). The account searched
+ * travels as its ID (`a`), so the next page reads the same account and shows `account:<id>`.
+ */
 export function encodeMoreButton(state: MoreButtonState): string {
   const { query, cursor, page } = state;
   return JSON.stringify({
@@ -107,6 +120,7 @@ export function encodeMoreButton(state: MoreButtonState): string {
     // A finished stream adds nothing to later pages: leave it out to save room.
     s: liveStreams(cursor).map((s) => [s.region, KEY_CODES[s.key], s.value, s.token ?? '', s.skip, s.done ? 1 : 0]),
     p: page,
+    ...(cursor.account ? { a: cursor.account } : {}),
   });
 }
 
@@ -121,6 +135,7 @@ const encodedSchema = z.strictObject({
   w: z.tuple([z.number(), z.number()]),
   s: z.array(z.tuple([z.string(), z.string(), z.string(), z.string(), z.number(), z.union([z.literal(0), z.literal(1)])])),
   p: z.number(),
+  a: z.string().optional(),
 });
 
 /**
@@ -137,7 +152,7 @@ export function decodeMoreButton(value: string, allowedRegions: readonly string[
   }
   const encoded = encodedSchema.safeParse(json);
   if (!encoded.success) throw new HistoryCursorError('More button value has an unknown shape', { cause: encoded.error });
-  const { q, w, s, p } = encoded.data;
+  const { q, w, s, p, a } = encoded.data;
   const state = moreButtonSchema.safeParse({
     query: {
       user: q[0] || undefined,
@@ -146,6 +161,7 @@ export function decodeMoreButton(value: string, allowedRegions: readonly string[
       ip: q[3] || undefined,
       sinceMinutes: q[4],
       limit: q[5],
+      account: a,
     },
     cursor: {
       startTime: w[0],
@@ -158,6 +174,7 @@ export function decodeMoreButton(value: string, allowedRegions: readonly string[
         skip,
         done: done === 1,
       })),
+      account: a,
     },
     page: p,
   });

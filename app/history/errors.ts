@@ -32,6 +32,17 @@ export class HistoryLookupError extends Error {
   }
 }
 
+/** `account:` names no account iam-alerts knows (not an ID, an alias or a name in the organization). */
+export class UnknownAccountError extends Error {
+  readonly reference: string;
+
+  constructor(message: string, details: { reference: string }, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UnknownAccountError';
+    this.reference = details.reference;
+  }
+}
+
 /** A More button's value could not be read back (tampered with, or from an older version). */
 export class HistoryCursorError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -2,11 +2,12 @@ import * as z from 'zod';
 import { SLACK_LIMITS } from '../../blocks/limits';
 import type { RenderedMessage } from '../../blocks/render-alert';
 import { type HistoryPageView, renderHistory, renderHistoryNotice } from '../../blocks/render-history';
+import { AccountAccessError, AccountRefusedError } from '../accounts/errors';
 import type { JobHandler } from '../jobs/types';
 import { authorizeHistoryViewer } from '../slack/responders';
 import type { SlackAppDeps } from '../slack-deps';
 import { encodeMoreButton, historyCursorSchema } from './cursor';
-import { HistoryLookupError } from './errors';
+import { HistoryLookupError, UnknownAccountError } from './errors';
 import { matchesQuery } from './history-event';
 import { historyEventSources } from './history-scope';
 import { toHistoryEntryView } from './history-view';
@@ -41,13 +42,29 @@ export type HistoryJobPayload = z.infer<typeof historyJobPayloadSchema>;
 
 // One pacer per dependency set: jobs that share a process (local mode) share the 2 calls/s.
 const pacers = new WeakMap<SlackAppDeps, LookupPacer>();
-function pacerFor(deps: SlackAppDeps): LookupPacer {
+/** The pacer of `account`'s regions: CloudTrail's 2 calls/s are per account and region. */
+function pacerFor(deps: SlackAppDeps, account: string | undefined): LookupPacer {
   let pacer = pacers.get(deps);
   if (!pacer) {
     pacer = createLookupPacer({ now: () => deps.clock().getTime(), sleep: deps.sleep });
     pacers.set(deps, pacer);
   }
-  return pacer;
+  const shared = pacer;
+  return account ? { wait: (region) => shared.wait(`${account}/${region}`) } : shared;
+}
+
+/**
+ * The account a search reads, as an ID: the cursor's once resolved, else the `account:` of the
+ * query (an ID, an alias, or a name in the organization); `undefined` for iam-alerts' own account.
+ * @throws UnknownAccountError when `account:` names nothing known.
+ */
+async function searchedAccount(payload: HistoryJobPayload, deps: SlackAppDeps): Promise<string | undefined> {
+  if (payload.cursor.account) return payload.cursor.account;
+  const reference = payload.query.account;
+  if (reference === undefined) return undefined;
+  const id = await deps.accounts.directory.resolve(reference);
+  if (!id) throw new UnknownAccountError(`no account is called ${reference}`, { reference });
+  return id;
 }
 
 /** The `history` job: LookupEvents for one page, then one ephemeral reply. */
@@ -70,22 +87,36 @@ export const historyJob: JobHandler<HistoryJobPayload> = {
       return;
     }
     const eventSources = historyEventSources(deps.config);
+    let accountId: string | undefined;
     try {
-      const result = await lookupIamHistory(payload.cursor, {
-        clientFor: deps.cloudtrail,
+      accountId = await searchedAccount(payload, deps);
+      // The account's own CloudTrail: its IamAlertsResponder role outside the home account, in a
+      // session named for the user who asked; refused outside the configured accounts.
+      const account = await deps.accounts.clientsFor(accountId ?? '', payload.userId);
+      const cursor = accountId ? { ...payload.cursor, account: accountId } : payload.cursor;
+      const result = await lookupIamHistory(cursor, {
+        clientFor: account.cloudtrail,
         limit: payload.query.limit,
         filter: (event) => matchesQuery(event, payload.query, eventSources),
-        pacer: pacerFor(deps),
+        pacer: pacerFor(deps, accountId),
         budgetMs: HISTORY_BUDGET_MS,
         now: () => deps.clock().getTime(),
         sleep: deps.sleep,
         logger: deps.logger,
       });
-      deps.logger.info('history page ready', { ...context, stop: result.stop, matched: result.events.length, scanned: result.scanned });
-      message = renderHistory(buildHistoryPage(payload, result));
+      deps.logger.info('history page ready', {
+        ...context,
+        accountId,
+        stop: result.stop,
+        matched: result.events.length,
+        scanned: result.scanned,
+      });
+      const name = accountId ? await deps.accounts.directory.nameOf(accountId) : undefined;
+      message = renderHistory(buildHistoryPage({ ...payload, cursor }, result, accountId ? { id: accountId, name } : undefined));
     } catch (error) {
-      deps.logger.error('history search failed', { ...context, error });
-      message = renderHistoryNotice(historyFailureNotice(error, payload.query));
+      const expected = error instanceof UnknownAccountError || error instanceof AccountRefusedError;
+      deps.logger[expected ? 'warn' : 'error']('history search failed', { ...context, accountId, error });
+      message = renderHistoryNotice(historyFailureNotice(error, payload.query, accountId));
     }
     try {
       // Each job posts once to its response_url (Slack allows 5 within 30 minutes, and every
@@ -98,8 +129,15 @@ export const historyJob: JobHandler<HistoryJobPayload> = {
   },
 };
 
-/** Turns a lookup result into the page view, with a More button that continues the same search. */
-export function buildHistoryPage(payload: HistoryJobPayload, result: LookupIamHistoryResult): HistoryPageView {
+/**
+ * Turns a lookup result into the page view, with a More button that continues the same search (in
+ * the same account: the cursor carries it).
+ */
+export function buildHistoryPage(
+  payload: HistoryJobPayload,
+  result: LookupIamHistoryResult,
+  account?: { id: string; name?: string },
+): HistoryPageView {
   const regions = [...new Set(payload.cursor.streams.map((s) => s.region))];
   const view: HistoryPageView = {
     filters: describeQuery(payload.query),
@@ -110,6 +148,7 @@ export function buildHistoryPage(payload: HistoryJobPayload, result: LookupIamHi
     page: payload.page,
     end: result.stop,
     budgetSeconds: Math.round(HISTORY_BUDGET_MS / 1000),
+    ...(account ? { account } : {}),
   };
   if (result.cursor) {
     const value = encodeMoreButton({ query: payload.query, cursor: result.cursor, page: payload.page + 1 });
@@ -120,8 +159,28 @@ export function buildHistoryPage(payload: HistoryJobPayload, result: LookupIamHi
   return view;
 }
 
-/** The specific message for a failed search: what went wrong, where, and what to do. */
-export function historyFailureNotice(error: unknown, query: HistoryQuery): { emoji: string; title: string; lines: string[] } {
+/**
+ * The specific message for a failed search: what went wrong, where, and what to do.
+ * @param accountId the account searched, when not iam-alerts' own.
+ */
+export function historyFailureNotice(
+  error: unknown,
+  query: HistoryQuery,
+  accountId?: string,
+): { emoji: string; title: string; lines: string[] } {
+  if (error instanceof UnknownAccountError) {
+    return {
+      emoji: ':grey_question:',
+      title: `No account is called ${error.reference}`,
+      lines: ['Give `account:` its 12-digit ID, a name from ACCOUNT_ALIASES, or its name in the organization (without spaces).'],
+    };
+  }
+  if (error instanceof AccountRefusedError) {
+    return { emoji: ':no_entry:', title: `Account ${error.accountId} cannot be searched`, lines: [error.message] };
+  }
+  if (error instanceof AccountAccessError) {
+    return { emoji: ':lock:', title: `iam-alerts could not enter account ${error.accountId}`, lines: [error.message] };
+  }
   if (!(error instanceof HistoryLookupError)) {
     return { emoji: ':warning:', title: 'The CloudTrail search failed unexpectedly', lines: ['The details are in the logs. Try again.'] };
   }
@@ -129,11 +188,16 @@ export function historyFailureNotice(error: unknown, query: HistoryQuery): { emo
     case 'access-denied':
       return {
         emoji: ':lock:',
-        title: `CloudTrail refused the search in ${error.region} (${error.code ?? 'AccessDenied'})`,
-        lines: [
-          `iam-alerts is not allowed to call cloudtrail:LookupEvents in ${error.region}.`,
-          "Grant it to the Slack handler's role (the CDK stack does), or remove the region from HISTORY_REGIONS.",
-        ],
+        title: `CloudTrail refused the search in ${error.region}${accountId ? ` of account ${accountId}` : ''} (${error.code ?? 'AccessDenied'})`,
+        lines: accountId
+          ? [
+              `The IamAlertsResponder role of account ${accountId} may not call cloudtrail:LookupEvents in ${error.region}.`,
+              'Deploy the current member stack to that account (it grants it), or remove the region from HISTORY_REGIONS.',
+            ]
+          : [
+              `iam-alerts is not allowed to call cloudtrail:LookupEvents in ${error.region}.`,
+              "Grant it to the Slack handler's role (the CDK stack does), or remove the region from HISTORY_REGIONS.",
+            ],
       };
     case 'credentials':
       return {

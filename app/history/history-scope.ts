@@ -1,3 +1,4 @@
+import type { HistoryHelpView } from '../../blocks/render-history';
 import { DEFAULT_RULES } from '../catalog/default-catalog';
 import type { AlertRule } from '../catalog/rule';
 import type { Config } from '../config';
@@ -30,20 +31,25 @@ export function historyEventSources(config: Pick<Config, 'historyEventSources'>)
 
 /** What `/iam-events help` tells a user about scope: the regions, the sources and who may search. */
 export function historyHelpView(
-  config: Pick<Config, 'historyRegions' | 'historyEventSources' | 'responders' | 'historyViewerUserGroupId'>,
-): {
-  regions: string[];
-  eventSources: string[];
-  viewerUserGroupId?: string;
-  responderUserGroupId?: string;
-  searchEnabled: boolean;
-} {
+  config: Pick<
+    Config,
+    'historyRegions' | 'historyEventSources' | 'responders' | 'historyViewerUserGroupId' | 'accounts' | 'accountAliases'
+  >,
+): HistoryHelpView {
   const { userIds, userGroupId } = config.responders;
+  const { organizationId, memberAccountIds } = config.accounts;
+  const otherAccounts: HistoryHelpView['otherAccounts'] =
+    memberAccountIds.length > 0
+      ? { kind: 'listed', accounts: memberAccountIds.map((id) => ({ id, name: config.accountAliases[id] })) }
+      : organizationId
+        ? { kind: 'organization' }
+        : { kind: 'none' };
   return {
     regions: [...config.historyRegions],
     eventSources: [...historyEventSources(config)],
     viewerUserGroupId: config.historyViewerUserGroupId,
     responderUserGroupId: userGroupId,
     searchEnabled: userIds.length > 0 || !!userGroupId || !!config.historyViewerUserGroupId,
+    otherAccounts,
   };
 }

@@ -202,6 +202,7 @@ export async function lookupIamHistory(cursor: HistoryCursor, options: LookupIam
           startTime: cursor.startTime,
           endTime: cursor.endTime,
           streams: streams.map(({ region, key, value, token, skip, done }) => ({ region, key, value, token, skip, done })),
+          ...(cursor.account ? { account: cursor.account } : {}),
         }
       : undefined,
     stop: live || stop === 'limit' ? stop : 'exhausted',

@@ -5,8 +5,10 @@ import * as z from 'zod';
  * The `/iam-events` query language: space-separated `key:value` filters, or `help`.
  *
  * `user:<name>` (actor or target), `event:<EventName>`, `actor:<name>`, `ip:<address>`,
- * `since:<N>m|h|d` (up to 90 days, CloudTrail's LookupEvents horizon), `limit:<N>` (up to 100).
- * Default: the last 24 hours, 20 results, IAM and sign-in events.
+ * `since:<N>m|h|d` (up to 90 days, CloudTrail's LookupEvents horizon), `limit:<N>` (up to 100),
+ * `account:<id|name>` (another account of the organization: its 12-digit ID, an `ACCOUNT_ALIASES`
+ * alias or its name in the organization).
+ * Default: the last 24 hours, 20 results, IAM and sign-in events, in iam-alerts' own account.
  */
 
 /** CloudTrail's event history reaches 90 days back. */
@@ -18,6 +20,8 @@ export const DEFAULT_LIMIT = 20;
 /** IAM user, role session and SSO user names (IAM allows `+=,.@_-`; SSO sessions are often e-mails). */
 const NAME = /^[\w+=,.@-]{1,128}$/;
 const EVENT_NAME = /^[A-Za-z][A-Za-z0-9]{1,127}$/;
+/** A 12-digit account ID, or an account's alias or organization name typed without spaces. */
+const ACCOUNT_REF = /^(\d{12}|[\w+=.@-]{1,64})$/;
 /** CloudTrail's sourceIPAddress is an address, or a service name such as `iam.amazonaws.com`. */
 const HOST = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63})+$/;
 
@@ -33,6 +37,8 @@ export const historyQuerySchema = z.strictObject({
     .optional(),
   sinceMinutes: z.number().int().min(1).max(MAX_SINCE_MINUTES),
   limit: z.number().int().min(1).max(MAX_LIMIT),
+  /** The account to search, as typed; the search's cursor carries the account ID it resolved to. */
+  account: z.string().regex(ACCOUNT_REF).optional(),
 });
 export type HistoryQuery = z.infer<typeof historyQuerySchema>;
 
@@ -42,7 +48,7 @@ export type ParsedHistoryCommand =
   /** Every problem found, each a sentence the user can act on. */
   | { kind: 'invalid'; problems: string[] };
 
-const KEYS = ['user', 'event', 'actor', 'ip', 'since', 'limit'] as const;
+const KEYS = ['user', 'event', 'actor', 'ip', 'since', 'limit', 'account'] as const;
 type Key = (typeof KEYS)[number];
 
 /**
@@ -106,6 +112,13 @@ export function parseHistoryCommand(text: string | undefined): ParsedHistoryComm
       problems.push(`\`limit:${clip(values.limit)}\` must be a whole number from 1 to ${MAX_LIMIT}.`);
     } else query.limit = limit;
   }
+  if (values.account !== undefined) {
+    if (ACCOUNT_REF.test(values.account)) query.account = values.account;
+    else
+      problems.push(
+        `\`account:${clip(values.account)}\` is not an account: give its 12-digit ID or its name without spaces, e.g. \`account:prod\`.`,
+      );
+  }
   if (problems.length > 0) return { kind: 'invalid', problems };
   return { kind: 'query', query: historyQuerySchema.parse(query) };
 }
@@ -117,6 +130,7 @@ const EXAMPLES: Record<Key, string> = {
   ip: '203.0.113.7',
   since: '7d',
   limit: '50',
+  account: 'prod',
 };
 
 /** `30m`, `12h`, `7d` → minutes; `undefined` when it is not a positive duration. */
@@ -145,6 +159,7 @@ export function describeQuery(query: HistoryQuery): string {
     query.ip && `ip:${query.ip}`,
     `since:${formatDuration(query.sinceMinutes)}`,
     `limit:${query.limit}`,
+    query.account && `account:${query.account}`,
   ];
   return parts.filter(Boolean).join(' ');
 }

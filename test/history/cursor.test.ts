@@ -28,6 +28,23 @@ describe('history cursor', () => {
     expect(decodeMoreButton(value, ['us-east-1'])).toEqual(state);
   });
 
+  it('carries the account searched in the cursor and the More button, as its ID', () => {
+    const query = { sinceMinutes: 60, limit: 20, account: 'prod' };
+    const cursor = startHistoryCursor(query, ['us-east-1', 'eu-north-1'], now, '222222222222');
+
+    const value = encodeMoreButton({ query, cursor, page: 2 });
+    const back = decodeMoreButton(value, ['us-east-1', 'eu-north-1']);
+
+    expect(cursor.account).toBe('222222222222');
+    expect(back.cursor.account).toBe('222222222222');
+    expect(back.query.account).toBe('222222222222');
+    expect(JSON.parse(value).a).toBe('222222222222');
+    expect(startHistoryCursor(query, ['us-east-1'], now)).not.toHaveProperty('account');
+    expect(() => decodeMoreButton(value.replace('"a":"222222222222"', '"a":"22"'), ['us-east-1', 'eu-north-1'])).toThrow(
+      HistoryCursorError,
+    );
+  });
+
   it('leaves finished streams out of the button', () => {
     const query = { sinceMinutes: 60, limit: 20 };
     const cursor = startHistoryCursor(query, ['us-east-1'], now);

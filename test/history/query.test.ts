@@ -13,6 +13,17 @@ describe('parseHistoryCommand', () => {
     });
   });
 
+  it('reads account: as a 12-digit ID or a name, and writes it back', () => {
+    expect(parseHistoryCommand('account:222222222222')).toMatchObject({ query: { account: '222222222222' } });
+    const named = parseHistoryCommand('ACCOUNT:prod-eu user:alice');
+    expect(named).toMatchObject({ kind: 'query', query: { account: 'prod-eu', user: 'alice' } });
+    expect(named.kind === 'query' && describeQuery(named.query)).toBe('user:alice since:24h limit:20 account:prod-eu');
+    const bad = parseHistoryCommand('account:prod!');
+    expect(bad.kind === 'invalid' && bad.problems).toEqual([
+      '`account:prod!` is not an account: give its 12-digit ID or its name without spaces, e.g. `account:prod`.',
+    ]);
+  });
+
   it.each(['help', 'HELP', '--help', '?'])('answers %s with help', (text) => {
     expect(parseHistoryCommand(text)).toEqual({ kind: 'help' });
   });

@@ -37,6 +37,12 @@ export function registerHistoryMoreAction(app: App, deps: SlackAppDeps): void {
       ]);
       return;
     }
+    const account = state.cursor.account ? deps.accounts.check(state.cursor.account) : undefined;
+    if (account && !account.allowed) {
+      deps.logger.warn('history page refused: account', { ...context, accountId: state.cursor.account, reason: account.reason });
+      await tell(deps, responseUrl, `Account ${state.cursor.account} cannot be searched`, [account.message]);
+      return;
+    }
     const payload: HistoryJobPayload = { responseUrl, userId: body.user.id, query: state.query, cursor: state.cursor, page: state.page };
     try {
       await deps.defer('history', payload);

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import { renderHistoryHelp, renderHistoryNotice, renderHistoryPending } from '../../../blocks/render-history';
+import { accountIdFromAliases } from '../../accounts/account-directory';
 import { startHistoryCursor } from '../../history/cursor';
 import type { HistoryJobPayload } from '../../history/history-job';
 import { historyHelpView } from '../../history/history-scope';
@@ -46,12 +47,24 @@ export function registerIamEventsCommand(app: App, deps: SlackAppDeps): void {
       });
       return;
     }
+    // An account the settings name (ID or alias) is checked now; a name only the organization knows
+    // is resolved, and checked, in the job.
+    const accountId = parsed.query.account ? accountIdFromAliases(parsed.query.account, deps.config.accountAliases) : undefined;
+    const account = accountId ? deps.accounts.check(accountId) : undefined;
+    if (account && !account.allowed) {
+      deps.logger.warn('history search refused: account', { ...context, accountId, reason: account.reason });
+      await ack({
+        response_type: 'ephemeral',
+        ...renderHistoryNotice({ emoji: ':no_entry:', title: `Account ${accountId} cannot be searched`, lines: [account.message] }),
+      });
+      return;
+    }
     // The window is fixed now: every page of this search (More) reuses the same StartTime/EndTime.
     const payload: HistoryJobPayload = {
       responseUrl: command.response_url,
       userId: command.user_id,
       query: parsed.query,
-      cursor: startHistoryCursor(parsed.query, deps.config.historyRegions, deps.clock()),
+      cursor: startHistoryCursor(parsed.query, deps.config.historyRegions, deps.clock(), accountId),
       page: 1,
     };
     await ack({ response_type: 'ephemeral', ...renderHistoryPending(describeQuery(parsed.query)) });
