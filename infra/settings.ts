@@ -15,6 +15,7 @@ export const SETTING_SOURCES = {
   stackName: 'IAM_ALERTS_STACK_NAME',
   slackChannelId: 'SLACK_CHANNEL_ID',
   slackChannelBySeverity: 'SLACK_CHANNEL_BY_SEVERITY',
+  slackChannelByAccount: 'SLACK_CHANNEL_BY_ACCOUNT',
   accountAliases: 'ACCOUNT_ALIASES',
   responderUserIds: 'RESPONDER_USER_IDS',
   responderUsergroupId: 'RESPONDER_USERGROUP_ID',
@@ -102,6 +103,11 @@ export const settingsSchema = z.strictObject({
   slackChannelBySeverity: pairs('severity=CHANNEL_ID').refine(
     (map) => Object.keys(map).every((k) => (SEVERITIES as readonly string[]).includes(k)),
     `keys must be severities: ${SEVERITIES.join(', ')}`,
+  ),
+  /** Optional per-account channels: `111122223333=C0PROD`; a severity's own channel wins for that severity. */
+  slackChannelByAccount: pairs('ACCOUNT_ID=CHANNEL_ID').refine(
+    (map) => Object.keys(map).every((k) => /^\d{12}$/.test(k)),
+    'keys must be 12-digit account IDs',
   ),
   /** Optional friendly names for accounts: `123456789012=prod`. */
   accountAliases: pairs('ACCOUNT_ID=alias'),

@@ -153,8 +153,11 @@ export class IamAlertsStack extends Stack {
         POWERTOOLS_SERVICE_NAME: SLACK_CONFIG_ERROR_METRIC.service,
         IDEMPOTENCY_TABLE_NAME: table.tableName,
         STATE_TABLE_NAME: table.tableName,
+        // Organizations (issue 10): account names from ListAccounts need the organization, and it the home account.
+        ...(settings.organizationId ? { HOME_ACCOUNT_ID: Aws.ACCOUNT_ID, ORGANIZATION_ID: settings.organizationId } : {}),
         ...definedOnly({
           SLACK_CHANNEL_BY_SEVERITY: joinPairs(settings.slackChannelBySeverity),
+          SLACK_CHANNEL_BY_ACCOUNT: joinPairs(settings.slackChannelByAccount),
           ACCOUNT_ALIASES: joinPairs(settings.accountAliases),
           // The bundle's working directory is /var/task: the copied rules file sits there.
           ALERT_RULES_FILE: rulesFile ? '/var/task/alert-rules.yml' : undefined,
@@ -224,6 +227,7 @@ export class IamAlertsStack extends Stack {
     const url = slack.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
     this.grantSlackPermissions(slack, settings.protectedIamUsers, settings.legacyDenyPolicyRemoval);
     this.grantAssumeResponderRole(slack, settings.organizationId, settings.memberAccountIds);
+    if (settings.organizationId) this.grantListAccounts([notifier, slack]);
     if (settings.organizationId) this.acceptOrganizationEvents(settings.organizationId);
 
     this.alarms(topics, [
@@ -349,6 +353,23 @@ export class IamAlertsStack extends Stack {
       statements: [new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [slack.functionArn] })],
     });
     for (const acknowledgement of CONTAINMENT_NAG_ACKNOWLEDGEMENTS) Validations.of(slack.role!).acknowledge(acknowledgement);
+  }
+
+  /**
+   * Account names beside account IDs (alerts, /iam-events, `account:<name>`): Organizations answers
+   * ListAccounts only in the management account or a delegated administrator; elsewhere the call is
+   * refused and the functions fall back to ACCOUNT_ALIASES and IDs (app/accounts/account-directory.ts).
+   */
+  private grantListAccounts(functions: readonly AlertsFunction[]): void {
+    for (const fn of functions) {
+      fn.addToRolePolicy(
+        new PolicyStatement({ sid: 'ListOrganizationAccounts', actions: ['organizations:ListAccounts'], resources: ['*'] }),
+      );
+      Validations.of(fn.role!).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+        reason: 'organizations:ListAccounts has no resource-level permissions; it only reads account IDs and names for display.',
+      });
+    }
   }
 
   /**
