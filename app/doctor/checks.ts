@@ -30,6 +30,10 @@ export interface StackOutputs {
   NotifierFunctionName?: string;
   SlackFunctionName?: string;
   EventRuleNames?: string;
+  /** The Slack function's role: the member StackSet's CentralSlackRoleArn (issue 10). */
+  SlackRoleArn?: string;
+  /** Regions with a forwarder stack, comma-separated, or `none` (issue 10). */
+  ForwarderRegions?: string;
   TrailName?: string;
   AlertEmailSubscription?: string;
 }

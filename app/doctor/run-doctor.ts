@@ -1,14 +1,17 @@
 import { accessSync, constants } from 'node:fs';
 import { dirname } from 'node:path';
+import type { AccountClient } from '@aws-sdk/client-account';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { WebClient } from '@slack/web-api';
 import type { Catalog } from '../catalog/catalog-config';
 import { type CatalogEventPattern, eventPatternsFor } from '../catalog/event-patterns';
+import { regionalEventPatternsFor } from '../catalog/regional-forwarding';
 import type { Config } from '../config';
 import { fileStateStore } from '../local/state-file';
 import { type CheckResult, fail, pass, skip } from './check';
@@ -26,7 +29,18 @@ import {
   checkTopicPolicy,
   checkTrailLogging,
   readNotifierChannels,
+  type StackOutputs,
 } from './checks';
+import {
+  arnAccount,
+  centralBusArn,
+  checkEnabledRegionsForwarded,
+  checkForwarderRegion,
+  checkMemberInstances,
+  checkResponderTrust,
+  type MemberCheckOptions,
+  readStackInstances,
+} from './forwarding-checks';
 import { type NamedSample, testEventsFor } from './sample-events';
 
 /**
@@ -44,6 +58,13 @@ export interface DoctorClients {
   lambda: LambdaClient;
   /** A Slack Web API client for a token (bot `xoxb-` or app-level `xapp-`). */
   slack: (token: string) => WebClient;
+  /** CloudFormation and EventBridge in another region (the forwarders'). */
+  cloudformationIn: (region: string) => CloudFormationClient;
+  eventbridgeIn: (region: string) => EventBridgeClient;
+  /** Account Management (ListRegions). */
+  account: AccountClient;
+  /** IAM in a member account, through the role given with `--member-role`; undefined without one. */
+  iamInAccount?: (account: string) => IAMClient;
 }
 
 export interface DoctorContext {
@@ -54,6 +75,8 @@ export interface DoctorContext {
   statePath: string;
   /** Called with each result as soon as it is known. */
   onResult?: (result: CheckResult) => void;
+  /** Member accounts to check (`--member-accounts`; else the Slack function's MEMBER_ACCOUNT_IDS) and how. */
+  organization?: Pick<MemberCheckOptions, 'stackSetName' | 'callAs'> & { memberAccounts?: readonly string[] };
 }
 
 /** Checks a deployed stack, from its outputs: Slack, trail, rules, topic, subscriptions, secret. */
@@ -146,7 +169,101 @@ export async function runDeployedChecks(stackName: string, clients: DoctorClient
     );
   }
   if (outputs.OpsTopicArn) report(await checkSubscriptions(clients.sns, outputs.OpsTopicArn));
+
+  // Other regions and member accounts (issue 10).
+  await runForwardingChecks(stackName, outputs, clients, context, report);
   return results;
+}
+
+/** The forwarders of every region, the regions enabled without one, then the member accounts. */
+async function runForwardingChecks(
+  stackName: string,
+  outputs: StackOutputs,
+  clients: DoctorClients,
+  context: DoctorContext,
+  report: (result: CheckResult) => void,
+): Promise<void> {
+  const home = arnAccount(outputs.SlackRoleArn);
+  if (outputs.ForwarderRegions === undefined || !home) {
+    report(
+      fail(
+        'Regional forwarders',
+        'the stack has no ForwarderRegions or SlackRoleArn output: it predates regional forwarding, so only events recorded in us-east-1 alert (most IAM users sign in elsewhere)',
+        'redeploy with this version: npx cdk deploy --all',
+      ),
+    );
+  } else {
+    const regions = outputs.ForwarderRegions === 'none' ? [] : outputs.ForwarderRegions.split(',').filter(Boolean);
+    const patterns = regionalEventPatternsFor(context.catalog);
+    const busArn = centralBusArn(home.account, home.partition);
+    for (const region of regions) {
+      const regional = { cloudformation: clients.cloudformationIn(region), eventbridge: clients.eventbridgeIn(region) };
+      report(await checkForwarderRegion(regional, { centralStackName: stackName, region, busArn, patterns }));
+    }
+    report(
+      regions.length > 0
+        ? await checkEnabledRegionsForwarded(clients.account, regions)
+        : skip(
+            'Every enabled region has a forwarder',
+            "forwarderRegions=none: this account's other regions are watched only if the member StackSet is deployed to them",
+          ),
+    );
+  }
+
+  const { organizationId, memberAccountIds } = await readSlackOrganization(clients.lambda, outputs.SlackFunctionName);
+  const members = context.organization?.memberAccounts?.length ? context.organization.memberAccounts : memberAccountIds;
+  if (members.length === 0) {
+    if (organizationId) {
+      report(
+        skip(
+          'Member accounts',
+          `the stack serves organization ${organizationId}, but no member account was named: pass --member-accounts 111111111111,222222222222 to check their StackSet instances and responder roles`,
+        ),
+      );
+    }
+    return;
+  }
+  const options: MemberCheckOptions = {
+    stackSetName: context.organization?.stackSetName ?? `${stackName}-member`,
+    callAs: context.organization?.callAs ?? 'SELF',
+    slackRoleArn: outputs.SlackRoleArn,
+    organizationId,
+  };
+  const instances = await readStackInstances(clients.cloudformation, options);
+  if ('result' in instances) report(instances.result);
+  for (const account of members) {
+    if ('instances' in instances) report(checkMemberInstances(account, instances.instances.get(account), options.stackSetName));
+    const iam = clients.iamInAccount?.(account);
+    report(
+      iam
+        ? await checkResponderTrust(iam, account, options)
+        : skip(
+            `Member account ${account}: IamAlertsResponder trust`,
+            `not checked: reading IAM in ${account} needs credentials there. Pass --member-role with a role your credentials may assume in member accounts (e.g. OrganizationAccountAccessRole)`,
+          ),
+    );
+  }
+}
+
+/** The organization and allow-list the deployed Slack function was given (empty when unreadable). */
+async function readSlackOrganization(
+  lambda: LambdaClient,
+  functionName: string | undefined,
+): Promise<{ organizationId?: string; memberAccountIds: string[] }> {
+  if (!functionName) return { memberAccountIds: [] };
+  try {
+    const env = (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }))).Environment?.Variables ?? {};
+    return {
+      organizationId: env.ORGANIZATION_ID || undefined,
+      memberAccountIds: (env.MEMBER_ACCOUNT_IDS ?? '')
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean),
+    };
+  } catch {
+    // The Slack function's own checks report why it cannot be read.
+    return { memberAccountIds: [] };
+  }
 }
 
 /** The catalog pattern a deployed rule was built from: its name is `<prefix>-<pattern id>`, cut to 64 characters. */

@@ -3,6 +3,8 @@ import type { DescribeStacksCommandOutput, Stack } from '@aws-sdk/client-cloudfo
 export const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:iam-alerts-alerts';
 export const OPS_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:iam-alerts-ops';
 export const SLACK_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:iam-alerts/slack-AbCdEf';
+export const SLACK_ROLE_ARN = 'arn:aws:iam::123456789012:role/IamAlerts-SlackServiceRole-AbC123';
+export const CENTRAL_BUS_ARN = 'arn:aws:events:us-east-1:123456789012:event-bus/default';
 export const SIGNING_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:iam-alerts/slack-signing-secret-GhIjKl';
 
 /** The statement the stack gives the alert topic (aws-cdk-lib's addToResourcePolicy output). */
@@ -38,6 +40,8 @@ export function deployedStack(overrides: Partial<Stack> = {}, outputs: Record<st
     SlackFunctionName: 'IamAlerts-Slack',
     EventRuleNames: 'IamAlerts-api-calls-iam,IamAlerts-root-console-sign-in',
     TrailName: 'iam-alerts-trail',
+    SlackRoleArn: SLACK_ROLE_ARN,
+    ForwarderRegions: 'eu-north-1',
     ...outputs,
   };
   return {
