@@ -143,12 +143,10 @@ describe('forwarder stacks', () => {
     expect(template.Parameters?.BootstrapVersion).toBeUndefined();
     expect(artifact.assets).toEqual([]);
     expect(artifact.stackTemplateAssetObjectUrl).toBeUndefined();
-    expect(artifact.assumeRoleArn).toBe(
-      'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/cdk-hnb659fds-deploy-role-${AWS::AccountId}-us-east-1',
-    );
-    expect(artifact.cloudFormationExecutionRoleArn).toBe(
-      'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/cdk-hnb659fds-cfn-exec-role-${AWS::AccountId}-us-east-1',
-    );
+    // The CLI's own placeholders, filled in at deploy time; the region is fixed to us-east-1.
+    const role = (kind: string) => `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/cdk-hnb659fds-${kind}-\${AWS::AccountId}-us-east-1`;
+    expect(artifact.assumeRoleArn).toBe(role('deploy-role'));
+    expect(artifact.cloudFormationExecutionRoleArn).toBe(role('cfn-exec-role'));
     // The CLI sends a template inline (as YAML) only up to 50 KiB; beyond, it needs a bootstrap bucket.
     expect(stringify(template).length).toBeLessThanOrEqual(50 * 1024);
   });
