@@ -226,10 +226,10 @@ describe('a member account’s sign-in, end to end (issue 10, Done when)', () =>
     const report = JSON.stringify(slack.callsTo('chat.postMessage').at(-1)!.body);
     expect(report).toContain(`(account \`${member}\`)`);
     // The member account saw a session of its IamAlertsResponder named for the responder.
-    const sessions = (await (await fetch(`${process.env.MOTO_ENDPOINT}/moto-api/data.json`)).json()).sts.AssumedRole as Array<{
-      role_arn: string;
-      session_name: string;
-    }>;
+    const moto = (await (await fetch(`${process.env.MOTO_ENDPOINT}/moto-api/data.json`)).json()) as {
+      sts: { AssumedRole: Array<{ role_arn: string; session_name: string }> };
+    };
+    const sessions = moto.sts.AssumedRole;
     expect(sessions).toContainEqual(
       expect.objectContaining({ role_arn: `arn:aws:iam::${member}:role/IamAlertsResponder`, session_name: `iam-alerts-${RESPONDER}` }),
     );
