@@ -34,6 +34,17 @@ const PARAMETER_LABELS: ReadonlyArray<[string, string]> = [
   ['url', 'Provider URL'],
   ['name', 'Name'],
   ['s3BucketName', 'S3 bucket'],
+  ['newUserName', 'New user name'],
+  ['newPath', 'New path'],
+  ['trailName', 'Trail'],
+  ['detectorId', 'Detector'],
+  ['action', 'Action'],
+  ['enable', 'Enabled'],
+  ['logGroupName', 'Log group'],
+  ['policyId', 'Policy ID'],
+  ['policyType', 'Policy type'],
+  ['targetId', 'Target ID'],
+  ['regionName', 'Region'],
 ];
 const SHOWN_PARAMETERS = new Set(PARAMETER_LABELS.map(([key]) => key));
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
@@ -103,8 +114,9 @@ export interface DisableCandidate {
  * - A failed console sign-in offers nobody: the user named there is the victim of the guessing,
  *   and anyone on the internet who knows a user name can cause that alert.
  * - Any other failed call changed nothing: the acting IAM user is the suspect.
- * - A call that creates or changes an IAM user offers that user (the backdoor), and the acting IAM
- *   user too when that is someone else (whose credentials may be in the wrong hands).
+ * - A call that creates or changes an IAM user offers that user (the backdoor), under its new name
+ *   when the call renamed it, and the acting IAM user too when that is someone else (whose
+ *   credentials may be in the wrong hands).
  *   CreateAccessKey without `userName` acts on the caller: one user.
  * - Otherwise (no user subject, or the user was deleted) the acting IAM user, if the actor is one.
  *
@@ -114,10 +126,13 @@ export function disableTargetsOf(record: CloudTrailRecord, rule: AlertRule, acto
   const acting: DisableCandidate[] = actor.iamUserName ? [{ user: actor.iamUserName, role: 'actor' }] : [];
   if (callOutcome(record).kind !== 'success') return rule.match.kind === 'console-sign-in' ? [] : acting;
   if (rule.target?.kind === 'user' && !rule.deletesTarget && rule.match.kind === 'api-call') {
-    const named = rule.target.param ? stringParam(record, rule.target.param) : undefined;
+    const previous = rule.target.param ? stringParam(record, rule.target.param) : undefined;
+    // A renamed user is found under its new name.
+    const named = (rule.target.newNameParam ? stringParam(record, rule.target.newNameParam) : undefined) ?? previous;
     if (named && named !== HIDDEN_USER_NAME) {
       const target: DisableCandidate = { user: named, role: 'target' };
-      return actor.iamUserName && actor.iamUserName !== named ? [target, ...acting] : [target];
+      const self = actor.iamUserName === named || actor.iamUserName === previous;
+      return actor.iamUserName && !self ? [target, ...acting] : [target];
     }
   }
   return acting;

@@ -19,6 +19,16 @@ import { type AlertRule, alertRuleSchema, severitySchema } from './rule';
  *       severity: high
  *       why: Deleting a key destroys everything encrypted with it.
  *       match: { kind: api-call, eventSource: kms.amazonaws.com, eventNames: [ScheduleKeyDeletion] }
+ *     # Only calls whose request says so (the EventBridge pattern carries the same condition):
+ *     - id: logs-org-trail-log-group
+ *       title: Organization trail's log group deleted or its retention changed
+ *       severity: high
+ *       why: Our organization trail sends to this log group; its alarms read from it.
+ *       match:
+ *         kind: api-call
+ *         eventSource: logs.amazonaws.com
+ *         eventNames: [DeleteLogGroup, DeleteLogStream, PutRetentionPolicy]
+ *         requestParameters: { logGroupName: [org-trail-logs, { prefix: "org-trail-" }] }
  * mute:
  *   - actorArn: "arn:aws:sts::*:assumed-role/terraform-ci/*"
  *     reason: Terraform pipeline

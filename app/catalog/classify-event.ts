@@ -4,7 +4,9 @@ import { type Actor, describeActor } from '../events/identity';
 import { callOutcome, isReadOnly, signInMfa } from '../events/outcome';
 import { globMatches } from '../glob';
 import type { Catalog, MuteRule } from './catalog-config';
+import { contentCheckFailure } from './content-checks';
 import { runEscalations } from './escalations';
+import { requestConditionsFailure } from './request-conditions';
 import type { AlertRule, RuleMatch } from './rule';
 import { maxSeverity } from './severity';
 
@@ -43,16 +45,24 @@ export function classifyEvent(record: CloudTrailRecord, catalog: Catalog): Class
     return { kind: 'ignored', reason: 'service-linked role created by an AWS service' };
   }
   const matched = catalog.rules
-    .filter((rule) => ruleMatches(rule.match, record))
+    .filter((rule) => ruleMatches(rule.match, record, actor))
     .sort((a, b) => PRECEDENCE[a.match.kind] - PRECEDENCE[b.match.kind]);
   const primary = matched[0];
-  if (!primary) return { kind: 'ignored', reason: whyNotInCatalog(record) };
+  if (!primary) return { kind: 'ignored', reason: whyNotInCatalog(record, catalog, actor) };
 
   const mute = catalog.mutes.find((m) => muteMatches(m, record, actor));
   if (mute) return { kind: 'ignored', reason: `muted${mute.reason ? ` (${mute.reason})` : ''}: ${describeMute(mute)}` };
 
   let severity = catalog.eventSeverity[record.eventName] ?? primary.severity;
   const reasons: string[] = [];
+  // A call that failed for another reason than a refusal (EntityAlreadyExists, NoSuchEntity,
+  // LimitExceeded) changed nothing and nobody was refused: low. Root's calls and offensive tools
+  // still raise it below, since who made the call is the news there.
+  const outcome = callOutcome(record);
+  if (outcome.kind === 'failed' && primary.match.kind === 'api-call') {
+    severity = 'low';
+    reasons.push(`failed with ${outcome.error}: nothing changed, and nobody was refused`);
+  }
   for (const other of matched.slice(1)) {
     if (maxSeverity(severity, other.severity) !== severity || other.match.kind === 'offensive-user-agent') {
       reasons.push(other.match.kind === 'offensive-user-agent' ? `${other.title} (${record.userAgent})` : other.title);
@@ -66,10 +76,10 @@ export function classifyEvent(record: CloudTrailRecord, catalog: Catalog): Class
   return { kind: 'alert', rule: primary, severity, reasons, ruleIds: matched.map((r) => r.id), actor };
 }
 
-function ruleMatches(match: RuleMatch, record: CloudTrailRecord): boolean {
+function ruleMatches(match: RuleMatch, record: CloudTrailRecord, actor: Actor): boolean {
   switch (match.kind) {
     case 'api-call':
-      return record.eventSource === match.eventSource && match.eventNames.includes(record.eventName);
+      return namesCall(match, record) && conditionFailure(match, record, actor) === undefined;
     case 'console-sign-in': {
       if (record.eventName !== 'ConsoleLogin' || !match.identityTypes.includes(record.userIdentity?.type ?? '')) return false;
       const succeeded = callOutcome(record).kind === 'success';
@@ -106,7 +116,27 @@ function describeMute(mute: MuteRule): string {
     .join(', ');
 }
 
-function whyNotInCatalog(record: CloudTrailRecord): string {
+type ApiCallMatch = Extract<RuleMatch, { kind: 'api-call' }>;
+
+function namesCall(match: ApiCallMatch, record: CloudTrailRecord): boolean {
+  return record.eventSource === match.eventSource && match.eventNames.includes(record.eventName);
+}
+
+/** Why a call the rule names fails its request conditions or content check; undefined when it passes. */
+function conditionFailure(match: ApiCallMatch, record: CloudTrailRecord, actor: Actor): string | undefined {
+  return (
+    (match.requestParameters && requestConditionsFailure(record, match.requestParameters)) ??
+    (match.check && contentCheckFailure(match.check, record, actor))
+  );
+}
+
+function whyNotInCatalog(record: CloudTrailRecord, catalog: Catalog, actor: Actor): string {
+  // A catalogued call whose content did not qualify: say which rule looked at it, and why not.
+  const near = catalog.rules.find((rule) => rule.match.kind === 'api-call' && namesCall(rule.match, record));
+  if (near?.match.kind === 'api-call') {
+    const failure = conditionFailure(near.match, record, actor);
+    if (failure) return `${record.eventName} does not qualify for ${near.id}: ${failure}`;
+  }
   if (record.eventName === 'ConsoleLogin') {
     const type = record.userIdentity?.type ?? 'unknown';
     if (type === 'IAMUser' && signInMfa(record) === 'yes') return 'IAM user signed in with MFA';

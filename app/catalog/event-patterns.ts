@@ -1,5 +1,6 @@
 import type { Catalog } from './catalog-config';
 import { MAX_EVENT_PATTERN_LENGTH, WILDCARD_COMPLEXITY_BUDGET, wildcardCost } from './event-pattern-limits';
+import { requestParametersPattern } from './request-conditions';
 import type { AlertRule, RuleMatch } from './rule';
 
 /**
@@ -17,6 +18,10 @@ import type { AlertRule, RuleMatch } from './rule';
  *   rule whose wildcards are too complex (`event-pattern-limits.ts`), so each tool gets its own
  *   rule, split further when its casings would go over {@link WILDCARD_COMPLEXITY_BUDGET}.
  * - `console-sign-in` with `when: failure` also matches a sign-in with an `errorMessage`.
+ * - `api-call` rules with a content `check` (`content-checks.ts`): every call of their event names
+ *   (every `EnableMFADevice`, every `GetSigninToken`); the notifier runs the check. Their
+ *   `requestParameters` conditions, on the other hand, are in the pattern exactly as the notifier
+ *   checks them, in a pattern of the rule's own.
  *
  * Patterns are disjoint where that is cheap (root's calls match only `root-activity`), because
  * EventBridge delivers an event once per matching rule; a catalogued call made with an offensive
@@ -50,12 +55,15 @@ export { MAX_EVENT_PATTERN_LENGTH };
 export const SIGN_IN_STEPS = ['ConsoleLogin', 'CheckMfa', 'GetSigninToken'] as const;
 
 export const API_CALL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
+/** The service of console sign-in events, whose records CloudTrail types either way (AwsConsoleSignIn, AwsApiCall). */
+const SIGN_IN_EVENT_SOURCE = 'signin.amazonaws.com';
 export const CONSOLE_SIGN_IN_DETAIL_TYPE = 'AWS Console Sign In via CloudTrail';
 
 /**
  * The EventBridge patterns for a catalog, in a stable order: API calls grouped by service (split
- * when a pattern would exceed {@link MAX_EVENT_PATTERN_LENGTH}), then one pattern per sign-in and
- * root-activity rule, and for user-agent rules one or more per tool.
+ * when a pattern would exceed {@link MAX_EVENT_PATTERN_LENGTH}), then one pattern per API-call rule
+ * with request conditions (named by the rule's id), one per sign-in and root-activity rule, and for
+ * user-agent rules one or more per tool.
  *
  * @example
  * eventPatternsFor(loadCatalog(process.env.ALERT_RULES_FILE)).map((p) => p.id)
@@ -65,13 +73,17 @@ export function eventPatternsFor(catalog: Pick<Catalog, 'rules'>): CatalogEventP
   const patterns: CatalogEventPattern[] = [];
   const bySource = new Map<string, { names: string[]; ruleIds: string[] }>();
   for (const rule of catalog.rules) {
-    if (rule.match.kind !== 'api-call') continue;
+    // Calls with conditions on the request get a pattern of their own (below), which carries them.
+    if (rule.match.kind !== 'api-call' || rule.match.requestParameters) continue;
     const group = bySource.get(rule.match.eventSource) ?? { names: [], ruleIds: [] };
     for (const name of rule.match.eventNames) if (!group.names.includes(name)) group.names.push(name);
     group.ruleIds.push(rule.id);
     bySource.set(rule.match.eventSource, group);
   }
   for (const [eventSource, group] of bySource) patterns.push(...apiCallPatterns(eventSource, group.names, group.ruleIds));
+  for (const rule of catalog.rules) {
+    if (rule.match.kind === 'api-call' && rule.match.requestParameters) patterns.push(requestConditionPattern(rule, rule.match));
+  }
   for (const rule of catalog.rules) {
     if (rule.match.kind === 'api-call') continue;
     if (rule.match.kind === 'offensive-user-agent') patterns.push(...userAgentPatterns(rule, rule.match));
@@ -85,18 +97,46 @@ export function eventBridgeSource(eventSource: string): string {
   return `aws.${eventSource.split('.')[0]}`;
 }
 
-function apiCallPatterns(eventSource: string, names: readonly string[], ruleIds: readonly string[]): CatalogEventPattern[] {
-  const service = eventSource.split('.')[0]!;
-  const build = (chunk: readonly string[]) => ({
+/**
+ * The pattern of API calls of one service with the given names. Sign-in events (`GetSigninToken`)
+ * come with either detail-type, so none is named for them; `source` and `eventName` pin the event.
+ */
+function apiCallPattern(eventSource: string, names: readonly string[], request?: Record<string, unknown>): EventPatternJson {
+  return {
     source: [eventBridgeSource(eventSource)],
-    'detail-type': [API_CALL_DETAIL_TYPE],
+    ...(eventSource === SIGN_IN_EVENT_SOURCE ? {} : { 'detail-type': [API_CALL_DETAIL_TYPE] }),
     detail: {
       eventSource: [eventSource],
-      eventName: [...chunk],
+      eventName: [...names],
       // Root's calls go to the root-activity rule only, so that EventBridge delivers them once.
       userIdentity: { type: [{ 'anything-but': ['Root'] }] },
+      ...(request ? { requestParameters: request } : {}),
     },
-  });
+  };
+}
+
+/**
+ * EventBridge treats calls named Get, List or Describe as read-only management events, and delivers
+ * them only to rules in the `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS` state.
+ */
+function namesReadOnlyCall(names: readonly string[]): boolean {
+  return names.some((name) => /^(Get|List|Describe)/.test(name));
+}
+
+/** One rule whose request conditions go into its own pattern, so that EventBridge delivers only the calls that alert. */
+function requestConditionPattern(rule: AlertRule, match: Extract<RuleMatch, { kind: 'api-call' }>): CatalogEventPattern {
+  return {
+    id: rule.id,
+    description: truncate(`iam-alerts: ${rule.title} (${rule.id})`),
+    pattern: apiCallPattern(match.eventSource, match.eventNames, requestParametersPattern(match.requestParameters ?? {})),
+    ruleIds: [rule.id],
+    includeReadOnlyEvents: namesReadOnlyCall(match.eventNames),
+  };
+}
+
+function apiCallPatterns(eventSource: string, names: readonly string[], ruleIds: readonly string[]): CatalogEventPattern[] {
+  const service = eventSource.split('.')[0]!;
+  const build = (chunk: readonly string[]) => apiCallPattern(eventSource, chunk);
   // Split the names so that no pattern exceeds EventBridge's size limit.
   const chunks: string[][] = [];
   for (const name of names) {
@@ -109,7 +149,7 @@ function apiCallPatterns(eventSource: string, names: readonly string[], ruleIds:
     description: truncate(`iam-alerts: ${eventSource} calls in the alert catalog (${chunk.length} event names)`),
     pattern: build(chunk),
     ruleIds: [...ruleIds],
-    includeReadOnlyEvents: false,
+    includeReadOnlyEvents: namesReadOnlyCall(chunk),
   }));
 }
 

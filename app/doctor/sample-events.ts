@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog/catalog-config';
 import { classifyEvent } from '../catalog/classify-event';
 import type { CatalogEventPattern } from '../catalog/event-patterns';
+import { requestSatisfying } from '../catalog/request-conditions';
 import type { AlertRule } from '../catalog/rule';
 import { parseNotifierInput } from '../events/parse-input';
 
@@ -112,7 +113,8 @@ export function syntheticRecordFor(rule: AlertRule, eventNames?: readonly string
         eventName,
         eventType: 'AwsApiCall',
         userIdentity: DOCTOR_USER,
-        requestParameters: { userName: 'iam-alerts-doctor-target' },
+        // A rule with request conditions matches only calls that meet them.
+        requestParameters: { userName: 'iam-alerts-doctor-target', ...requestSatisfying(match.requestParameters ?? {}) },
         responseElements: null,
       };
     }

@@ -1,3 +1,5 @@
+import { CONTENT_CHECKS } from '../../app/catalog/content-checks';
+import { describeRequestConditions } from '../../app/catalog/request-conditions';
 import type { AlertRule } from '../../app/catalog/rule';
 import type { SigmaCoverage } from './sigma-coverage';
 
@@ -14,8 +16,11 @@ export function renderAlertsDoc(rules: readonly AlertRule[], sigma: readonly Sig
     '',
     'How an alert is decided:',
     '',
-    '- **Failed calls alert too.** An `AccessDenied` (or any other error) on a catalogued call posts the',
-    '  same alert marked *denied attempt* / *failed*; Disable User then targets the acting IAM user.',
+    '- **Failed calls alert too.** An `AccessDenied` on a catalogued call posts the same alert marked',
+    '  *denied attempt*, at its severity: someone tried. A call that failed for another reason',
+    '  (`EntityAlreadyExists`, `NoSuchEntity`, `DeleteConflict`, `LimitExceeded`, ...) is marked *failed*',
+    '  and drops to low: nothing changed and nobody was refused (root and offensive tools still raise it).',
+    '  Disable User then targets the acting IAM user.',
     '- **Whom Disable User is offered for.** A successful change to an IAM user offers that user; when',
     '  another IAM user made it, that acting user gets a button of its own too (*Disable mallory (target)*,',
     '  *Disable alice (who did it)*), each with its own confirmation. A failed call offers the acting IAM',
@@ -23,16 +28,22 @@ export function renderAlertsDoc(rules: readonly AlertRule[], sigma: readonly Sig
     '  the user named there is the victim of the guessing, and anyone who knows a user name can cause it.',
     '  Roles, SSO sessions, federated users, root and AWS services get no button of their own, and no',
     '  button is offered without the 12-digit account ID that Disable User checks the user against.',
-    "- **Severity can only go up** from the rule's own, when the content says so: an",
-    '  `AdministratorAccess`/`IAMFullAccess` attachment or an inline policy allowing `*` makes it critical,',
-    '  a key or password made for someone else is critical, removed MFA is at least high, an offensive',
-    '  tool in the user agent is at least high, and any call by root is critical.',
+    "- **Severity goes up** from the rule's own when the content says so, and down only for the",
+    '  failures above: an `AdministratorAccess`/`IAMFullAccess` attachment or an inline policy allowing',
+    '  `*` makes it critical, a key or password made for someone else is critical, removed MFA is at',
+    '  least high, an offensive tool in the user agent is at least high, and any call by root is critical.',
     '- **Never alerted:** read-only calls (unless an offensive tool makes them), `AssumeRole`, normal',
     '  `GetCallerIdentity`, service-linked roles created by AWS services, IAM users signing in with MFA,',
     '  and SSO/federated console sign-ins (their MFA happens at the identity provider).',
-    '- **Operators change it without code** through `ALERT_RULES_FILE` (YAML or JSON): add rules, disable',
-    '  rules or single events, change severities, mute by actor ARN, user agent, account or event name.',
-    '  See the example in `app/catalog/catalog-config.ts` and `.env.example`.',
+    '- **Some rules look at the request.** A rule can name request parameters and the values they must',
+    '  hold (`requestParameters`: `enable: [false]`, or `{ prefix: ... }`); the EventBridge pattern carries',
+    '  the same condition, so nothing else is delivered. A few need a content check in code (`check`, in',
+    '  `app/catalog/content-checks.ts`): EventBridge then delivers every call of those names and the',
+    '  notifier ignores those that fail the check, saying why in its log.',
+    '- **Operators change it without code** through `ALERT_RULES_FILE` (YAML or JSON): add rules (with',
+    '  request conditions and checks too, such as the log groups of your own trails), disable rules or',
+    '  single events, change severities, mute by actor ARN, user agent, account or event name. See the',
+    '  example in `app/catalog/catalog-config.ts` and `.env.example`.',
     '',
     '## Rules',
     '',
@@ -40,7 +51,9 @@ export function renderAlertsDoc(rules: readonly AlertRule[], sigma: readonly Sig
     '|---|---|---|---|',
   ];
   for (const rule of rules) {
-    lines.push(`| \`${rule.id}\`<br>${rule.title} | ${describeMatch(rule)} | ${rule.severity}${escalationNote(rule)} | ${rule.why} |`);
+    lines.push(
+      `| \`${rule.id}\`<br>${rule.title} | ${describeMatch(rule)} | ${rule.severity}${escalationNote(rule)} | ${cell(rule.why)} |`,
+    );
   }
   lines.push(
     '',
@@ -59,11 +72,21 @@ export function renderAlertsDoc(rules: readonly AlertRule[], sigma: readonly Sig
   return `${lines.join('\n')}\n`;
 }
 
+/** Text for a Markdown table cell: a `|` would end the cell. */
+function cell(text: string): string {
+  return text.replaceAll('|', '\\|');
+}
+
 function describeMatch(rule: AlertRule): string {
   const m = rule.match;
   switch (m.kind) {
-    case 'api-call':
-      return `${m.eventNames.map((n) => `\`${n}\``).join(', ')} (${m.eventSource})`;
+    case 'api-call': {
+      const conditions = [
+        m.requestParameters ? `when ${describeRequestConditions(m.requestParameters)}` : undefined,
+        m.check ? CONTENT_CHECKS[m.check].description : undefined,
+      ].filter(Boolean);
+      return `${m.eventNames.map((n) => `\`${n}\``).join(', ')} (${m.eventSource})${conditions.map((c) => ` ${cell(c!)}`).join('')}`;
+    }
     case 'console-sign-in':
       return `\`ConsoleLogin\` by ${m.identityTypes.join(', ')}: ${m.when === 'any' ? 'success or failure' : m.when.replace(/-/g, ' ')}`;
     case 'root-activity':

@@ -47,8 +47,44 @@ describe('buildCatalog', () => {
     expect(catalog.rules.find((r) => r.id === 'iam-create-user')?.severity).toBe('high');
   });
 
+  it('adds rules with request conditions and content checks, as the default catalog has them', () => {
+    const catalog = loadCatalog(
+      writeRules(
+        [
+          'rules:',
+          '  add:',
+          '    - id: logs-org-trail-log-group',
+          '      title: Organization trail log group changed',
+          '      severity: high',
+          '      why: Our organization trail sends here.',
+          '      match:',
+          '        kind: api-call',
+          '        eventSource: logs.amazonaws.com',
+          '        eventNames: [DeleteLogGroup, PutRetentionPolicy]',
+          '        requestParameters: { logGroupName: [org-trail-logs, { prefix: "org-trail-" }] }',
+          '    - id: mfa-for-others-in-admin-tooling',
+          '      title: MFA device registered for another user (admin tooling)',
+          '      severity: medium',
+          '      why: test',
+          '      match: { kind: api-call, eventSource: iam.amazonaws.com, eventNames: [EnableMFADevice], check: for-another-user }',
+        ].join('\n'),
+      ),
+    );
+    expect(catalog.rules.find((r) => r.id === 'logs-org-trail-log-group')?.match).toEqual({
+      kind: 'api-call',
+      eventSource: 'logs.amazonaws.com',
+      eventNames: ['DeleteLogGroup', 'PutRetentionPolicy'],
+      requestParameters: { logGroupName: ['org-trail-logs', { prefix: 'org-trail-' }] },
+    });
+    expect(catalog.rules.find((r) => r.id === 'mfa-for-others-in-admin-tooling')?.match).toMatchObject({ check: 'for-another-user' });
+  });
+
   it.each([
     [{ rules: { severity: { CreateUser: 'urgent' } } }, /rules\.severity\.CreateUser/],
+    [{ rules: { add: [addedRule({ check: 'is-evil' })] } }, /rules\.add\.0\.match\.check/],
+    [{ rules: { add: [addedRule({ requestParameters: { 'a..b': ['x'] } })] } }, /expected a dotted path into requestParameters/],
+    [{ rules: { add: [addedRule({ requestParameters: { enable: [] } })] } }, /rules\.add\.0\.match\.requestParameters\.enable/],
+    [{ rules: { add: [addedRule({ requestParameters: {} })] } }, /name at least one request parameter/],
     [{ rules: { disable: ['NoSuchEvent'] } }, /"NoSuchEvent" is neither a rule id nor an event name/],
     [{ mute: [{ reason: 'nothing to match' }] }, /a mute needs at least one of/],
     [{ mute: [{ account: '12' }] }, /12-digit account ID/],
@@ -59,6 +95,22 @@ describe('buildCatalog', () => {
     expect(() => buildCatalog(config, 'test config')).toThrow(/^test config is invalid/);
   });
 });
+
+function addedRule(match: Record<string, unknown>) {
+  return {
+    id: 'x-rule',
+    title: 'A rule',
+    severity: 'low',
+    why: 'test',
+    match: { kind: 'api-call', eventSource: 'guardduty.amazonaws.com', eventNames: ['UpdateDetector'], ...match },
+  };
+}
+
+function writeRules(text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'iam-alerts-rules-')), 'rules.yml');
+  writeFileSync(path, text);
+  return path;
+}
 
 describe('loadCatalog', () => {
   const dir = mkdtempSync(join(tmpdir(), 'iam-alerts-catalog-'));

@@ -228,6 +228,45 @@ describe('classifyEvent', () => {
     });
   });
 
+  it('drops a failed call that refused nobody to low, and keeps denials, root and offensive tools where they were', () => {
+    const exists = alertFor({
+      eventName: 'CreateUser',
+      requestParameters: { userName: 'svc' },
+      errorCode: 'EntityAlreadyExists',
+      errorMessage: 'User with name svc already exists.',
+    });
+    expect(exists.classification).toMatchObject({
+      severity: 'low',
+      reasons: ['failed with EntityAlreadyExists: nothing changed, and nobody was refused'],
+    });
+    expect(exists.view.outcome).toMatchObject({ kind: 'failed', error: 'EntityAlreadyExists' });
+    expect(offered(exists.view)).toEqual(['alice (actor)']);
+    expect(
+      alertFor({ eventName: 'CreateAccessKey', requestParameters: { userName: 'bob' }, errorCode: 'LimitExceeded' }).classification
+        .severity,
+    ).toBe('low');
+
+    expect(
+      alertFor({ eventName: 'CreateAccessKey', requestParameters: { userName: 'bob' }, errorCode: 'AccessDenied' }).classification.severity,
+    ).toBe('high');
+    expect(alertFor({ eventName: 'CreateUser', userIdentity: root, errorCode: 'EntityAlreadyExists' }).classification.severity).toBe(
+      'critical',
+    );
+    expect(alertFor({ eventName: 'CreateUser', userAgent: 'Pacu/1.5', errorCode: 'NoSuchEntity' }).classification).toMatchObject({
+      severity: 'high',
+      reasons: ['failed with NoSuchEntity: nothing changed, and nobody was refused', 'Offensive tool used against IAM (Pacu/1.5)'],
+    });
+    // Failed console sign-ins keep theirs: guessing is the news.
+    expect(
+      alertFor({
+        eventName: 'ConsoleLogin',
+        eventSource: 'signin.amazonaws.com',
+        responseElements: { ConsoleLogin: 'Failure' },
+        errorMessage: 'Failed authentication',
+      }).classification.severity,
+    ).toBe('medium');
+  });
+
   it('obeys operator mutes and severity overrides', () => {
     const catalog = buildCatalog({
       rules: { severity: { CreateRole: 'low' }, disable: ['iam-create-group'] },

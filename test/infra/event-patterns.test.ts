@@ -1,5 +1,5 @@
 import { buildCatalog, DEFAULT_CATALOG } from '../../app/catalog/catalog-config';
-import { eventPatternComplexity, WILDCARD_COMPLEXITY_BUDGET } from '../../app/catalog/event-pattern-limits';
+import { eventPatternComplexity, eventPatternProblems, WILDCARD_COMPLEXITY_BUDGET } from '../../app/catalog/event-pattern-limits';
 import { eventBridgeSource, eventPatternsFor, MAX_EVENT_PATTERN_LENGTH } from '../../app/catalog/event-patterns';
 
 describe('eventPatternsFor', () => {
@@ -89,6 +89,40 @@ describe('eventPatternsFor', () => {
     // Every other pattern has no wildcard at all.
     for (const p of eventPatternsFor(DEFAULT_CATALOG).filter((q) => !q.includeReadOnlyEvents)) {
       expect(eventPatternComplexity(p.pattern).score).toBe(0);
+    }
+  });
+
+  it("lets an operator's rule carry request conditions, such as the log groups of their own trails", () => {
+    const catalog = buildCatalog({
+      rules: {
+        add: [
+          {
+            id: 'logs-org-trail-log-group',
+            title: "Organization trail's log group changed",
+            severity: 'high',
+            why: 'Our organization trail sends to this log group.',
+            match: {
+              kind: 'api-call',
+              eventSource: 'logs.amazonaws.com',
+              eventNames: ['DeleteLogGroup', 'PutRetentionPolicy'],
+              requestParameters: { logGroupName: ['org-trail-logs'] },
+            },
+          },
+        ],
+      },
+    });
+
+    const pattern = eventPatternsFor(catalog).find((p) => p.id === 'logs-org-trail-log-group');
+
+    expect(pattern?.pattern.detail).toMatchObject({
+      eventName: ['DeleteLogGroup', 'PutRetentionPolicy'],
+      requestParameters: { logGroupName: ['org-trail-logs'] },
+    });
+  });
+
+  it('keeps every default pattern within the size and complexity EventBridge accepts', () => {
+    for (const p of eventPatternsFor(DEFAULT_CATALOG)) {
+      expect({ id: p.id, problems: eventPatternProblems(p.pattern) }).toEqual({ id: p.id, problems: [] });
     }
   });
 
