@@ -1,4 +1,6 @@
-import type { AlertRule, TargetSpec } from './rule';
+import type { AlertRule, RuleMatch, TargetSpec } from './rule';
+
+type ApiCallMatch = Extract<RuleMatch, { kind: 'api-call' }>;
 
 /**
  * The default rule catalog: every event iam-alerts alerts on, with its severity, title and why.
@@ -26,8 +28,46 @@ const apiCall =
     extra: Partial<Pick<AlertRule, 'target' | 'escalations' | 'deletesTarget'>> = {},
   ): AlertRule => ({ id, title, severity, why, match: { kind: 'api-call', eventSource, eventNames: [eventName] }, ...extra });
 
+/** A rule on several calls of one service, or with conditions on the request: the rule written out. */
+const apiCalls =
+  (eventSource: string) =>
+  (
+    id: string,
+    eventNames: string[],
+    title: string,
+    severity: AlertRule['severity'],
+    why: string,
+    extra: Partial<Pick<AlertRule, 'target' | 'escalations'>> & Pick<ApiCallMatch, 'requestParameters' | 'check'> = {},
+  ): AlertRule => {
+    const { requestParameters, check, ...rest } = extra;
+    return {
+      id,
+      title,
+      severity,
+      why,
+      match: {
+        kind: 'api-call',
+        eventSource,
+        eventNames,
+        ...(requestParameters ? { requestParameters } : {}),
+        ...(check ? { check } : {}),
+      },
+      ...rest,
+    };
+  };
+
 const iam = apiCall(IAM);
+const iamCalls = apiCalls(IAM);
 const cloudtrail = apiCall('cloudtrail.amazonaws.com');
+const cloudtrailCalls = apiCalls('cloudtrail.amazonaws.com');
+const rolesAnywhere = apiCalls('rolesanywhere.amazonaws.com');
+const guardduty = apiCalls('guardduty.amazonaws.com');
+const securityhub = apiCalls('securityhub.amazonaws.com');
+const config = apiCalls('config.amazonaws.com');
+const accessAnalyzer = apiCalls('access-analyzer.amazonaws.com');
+const organizations = apiCalls('organizations.amazonaws.com');
+
+const detector: TargetSpec = { kind: 'detector', param: 'detectorId' };
 
 export const OFFENSIVE_USER_AGENTS = ['TruffleHog', 'Pacu', 'S3 Browser', 'kali', 'parrot'] as const;
 
@@ -181,6 +221,46 @@ export const DEFAULT_RULES: readonly AlertRule[] = [
     'Without MFA a stolen password is enough to sign in.',
     { target: { kind: 'mfa-device', param: 'serialNumber' }, escalations: ['mfa-removed'] },
   ),
+  iamCalls(
+    'iam-enable-mfa-device-for-other-user',
+    ['EnableMFADevice'],
+    'MFA device registered for another user',
+    'high',
+    "Whoever registers a device on someone else's user holds that user's second factor. Registering your own is routine and stays quiet; CreateVirtualMFADevice names no user, so this call is where a device is bound to one.",
+    { target: user(), check: 'for-another-user' },
+  ),
+  iam(
+    'iam-update-user',
+    'UpdateUser',
+    'IAM user renamed or moved',
+    'medium',
+    'A new name can hide a backdoor among real users or move a user past rules that go by name (protected users, mutes); a new path changes which path-scoped policies apply.',
+    { target: { kind: 'user', param: 'userName', newNameParam: 'newUserName' } },
+  ),
+  iam(
+    'iam-upload-ssh-public-key',
+    'UploadSSHPublicKey',
+    'SSH public key uploaded',
+    'high',
+    'An SSH key lets its holder use CodeCommit as this user: a credential outside access keys and passwords that few reviews look at; one made for another user is a backdoor.',
+    { target: user(), escalations: ['credential-for-other-user'] },
+  ),
+  iam(
+    'iam-upload-signing-certificate',
+    'UploadSigningCertificate',
+    'Signing certificate uploaded',
+    'high',
+    'An X.509 signing certificate is a credential of its own for the services that accept requests signed with it; one made for another user is a backdoor.',
+    { target: user(), escalations: ['credential-for-other-user'] },
+  ),
+  iam(
+    'iam-create-service-specific-credential',
+    'CreateServiceSpecificCredential',
+    'Service-specific credential created',
+    'high',
+    'A user name and password for CodeCommit, Amazon Keyspaces or Bedrock that works without access keys; one made for another user is a backdoor.',
+    { target: user(), escalations: ['credential-for-other-user'] },
+  ),
   // Groups
   iam('iam-create-group', 'CreateGroup', 'IAM group created', 'low', 'New groups are a way to hand out permissions quietly.', {
     target: group,
@@ -331,7 +411,40 @@ export const DEFAULT_RULES: readonly AlertRule[] = [
       },
     }),
   ),
-  // CloudTrail tampering
+  // IAM Roles Anywhere: role sessions for certificates from outside AWS
+  rolesAnywhere(
+    'roles-anywhere-trust-anchor-changed',
+    ['CreateTrustAnchor', 'UpdateTrustAnchor', 'EnableTrustAnchor'],
+    'IAM Roles Anywhere trust anchor changed',
+    'high',
+    'A trust anchor lets anyone holding a certificate from its certificate authority get role sessions from outside AWS: a new or swapped authority is a backdoor that no IAM user or key shows.',
+    { target: { kind: 'trust-anchor', param: 'name' } },
+  ),
+  rolesAnywhere(
+    'roles-anywhere-profile-changed',
+    ['CreateProfile', 'UpdateProfile', 'EnableProfile'],
+    'IAM Roles Anywhere profile changed',
+    'high',
+    'A profile names the roles a trusted certificate may assume: a role added here is handed to every certificate the trust anchors accept.',
+    { target: { kind: 'profile', param: 'name' } },
+  ),
+  rolesAnywhere(
+    'roles-anywhere-crl-removed',
+    ['DeleteCrl', 'DisableCrl'],
+    'IAM Roles Anywhere revocation list removed',
+    'medium',
+    'Without its certificate revocation list, a trust anchor accepts revoked certificates again.',
+  ),
+  // Console sessions minted from API credentials
+  apiCalls('signin.amazonaws.com')(
+    'signin-token-outside-console',
+    ['GetSigninToken'],
+    'Console sign-in token made outside the console',
+    'medium',
+    "Tools such as aws_consoler turn stolen API credentials into a console session this way, without MFA. IAM Identity Center's portal calls it for every SSO sign-in (user agent Jersey/...), and those stay quiet; mute your own identity broker by actor or user agent.",
+    { check: 'outside-console' },
+  ),
+  // Tampering with the audit and detection tooling: CloudTrail
   cloudtrail(
     'cloudtrail-stop-logging',
     'StopLogging',
@@ -355,6 +468,200 @@ export const DEFAULT_RULES: readonly AlertRule[] = [
     'high',
     'Pointing a trail elsewhere or narrowing it hides later activity.',
     { target: trail },
+  ),
+  cloudtrailCalls(
+    'cloudtrail-management-events-stopped',
+    ['PutEventSelectors'],
+    'CloudTrail management events switched off',
+    'critical',
+    'The trail keeps running but stops recording the calls that change things: as blind as StopLogging, and quieter. New selectors that still log management events (adding data events, say) are not alerted.',
+    { target: { kind: 'trail', param: 'trailName' }, check: 'management-events-stopped' },
+  ),
+  cloudtrailCalls(
+    'cloudtrail-insights-turned-off',
+    ['PutInsightSelectors'],
+    'CloudTrail Insights switched off',
+    'medium',
+    'Insights flag unusual bursts of API calls or errors, such as a script creating users or a key being tried; switching them off removes that alarm. Insight selectors never stop management events, and changing which Insights run is not alerted.',
+    { target: { kind: 'trail', param: 'trailName' }, check: 'insights-turned-off' },
+  ),
+  cloudtrailCalls(
+    'cloudtrail-event-data-store-stopped',
+    ['StopEventDataStoreIngestion', 'DeleteEventDataStore'],
+    'CloudTrail Lake event data store stopped or deleted',
+    'critical',
+    "An event data store can be the organization's audit log: stopped, it records nothing more; deleted, its history goes after the seven-day wait.",
+    { target: { kind: 'event-data-store', param: 'eventDataStore' } },
+  ),
+  // GuardDuty tampering
+  guardduty(
+    'guardduty-detector-deleted',
+    ['DeleteDetector'],
+    'GuardDuty detector deleted',
+    'critical',
+    'Deleting the detector switches GuardDuty off in this region and deletes its findings: threats from now on go unseen.',
+    { target: detector },
+  ),
+  guardduty(
+    'guardduty-detector-suspended',
+    ['UpdateDetector'],
+    'GuardDuty detector suspended',
+    'critical',
+    'A suspended detector stops analysing logs in this region (its old findings stay); attackers suspend it before they act. Updates that leave it enabled are not alerted.',
+    { target: detector, requestParameters: { enable: [false] } },
+  ),
+  guardduty(
+    'guardduty-member-disassociated',
+    ['DisassociateFromAdministratorAccount', 'DisassociateFromMasterAccount', 'DisassociateMembers', 'DeleteMembers'],
+    'GuardDuty member account disassociated',
+    'high',
+    "A member account cut from the GuardDuty administrator keeps its findings to itself: the security team's account no longer sees them.",
+    { target: detector },
+  ),
+  guardduty(
+    'guardduty-findings-export-changed',
+    ['DeletePublishingDestination', 'UpdatePublishingDestination'],
+    'GuardDuty findings export changed',
+    'high',
+    'Findings exported to S3 stop, or go to a bucket someone else chose.',
+    { target: detector },
+  ),
+  guardduty(
+    'guardduty-filter-archives-findings',
+    ['CreateFilter', 'UpdateFilter'],
+    'GuardDuty filter archives findings',
+    'high',
+    'A filter with the ARCHIVE action is a suppression rule: matching findings are archived as they arrive and nobody sees them. Filters that only save a view (NOOP) are not alerted.',
+    { target: detector, requestParameters: { action: ['ARCHIVE'] } },
+  ),
+  guardduty(
+    'guardduty-trusted-ip-list-changed',
+    ['CreateIPSet', 'UpdateIPSet'],
+    'GuardDuty trusted IP list changed',
+    'high',
+    'GuardDuty raises no findings for traffic from a trusted IP list: addresses added here go unseen.',
+    { target: detector },
+  ),
+  // Security Hub tampering
+  securityhub(
+    'securityhub-disabled',
+    ['DisableSecurityHub'],
+    'Security Hub disabled',
+    'critical',
+    'Security Hub stops collecting findings and running its standards checks in this region.',
+  ),
+  securityhub(
+    'securityhub-standards-disabled',
+    ['BatchDisableStandards'],
+    'Security Hub standard disabled',
+    'high',
+    "A disabled standard stops checking the account's configuration against it, and its findings are archived.",
+  ),
+  securityhub(
+    'securityhub-findings-suppressed',
+    ['BatchUpdateFindings'],
+    'Security Hub findings suppressed',
+    'high',
+    'Suppressed findings leave every default view and count: the way to hide what an attack set off. Other triage (NOTIFIED, RESOLVED, notes) is not alerted.',
+    { requestParameters: { 'Workflow.Status': ['SUPPRESSED'] } },
+  ),
+  securityhub(
+    'securityhub-findings-archived',
+    ['UpdateFindings'],
+    'Security Hub findings archived',
+    'high',
+    'UpdateFindings archives every finding its filters match, in bulk: they are gone from view.',
+    { requestParameters: { RecordState: ['ARCHIVED'] } },
+  ),
+  securityhub(
+    'securityhub-member-disassociated',
+    ['DisassociateFromAdministratorAccount', 'DisassociateFromMasterAccount', 'DisassociateMembers', 'DeleteMembers'],
+    'Security Hub member account disassociated',
+    'high',
+    "A member account cut from the Security Hub administrator keeps its findings to itself: the security team's account no longer sees them.",
+  ),
+  // AWS Config, IAM Access Analyzer, VPC flow logs, CloudWatch Logs
+  config(
+    'config-recorder-stopped',
+    ['StopConfigurationRecorder', 'DeleteConfigurationRecorder'],
+    'AWS Config recorder stopped or deleted',
+    'high',
+    'AWS Config stops recording resource changes: later changes leave no configuration history and raise no compliance findings.',
+    { target: { kind: 'configuration-recorder', param: 'configurationRecorderName' } },
+  ),
+  config(
+    'config-delivery-channel-deleted',
+    ['DeleteDeliveryChannel'],
+    'AWS Config delivery channel deleted',
+    'high',
+    'Without a delivery channel Config delivers no configuration history or snapshots, and its recorder cannot run.',
+    { target: { kind: 'delivery-channel', param: 'deliveryChannelName' } },
+  ),
+  accessAnalyzer(
+    'access-analyzer-deleted',
+    ['DeleteAnalyzer'],
+    'IAM Access Analyzer analyzer deleted',
+    'high',
+    'Buckets, roles and keys shared outside the account or organization are no longer reported.',
+    { target: { kind: 'analyzer', param: 'analyzerName' } },
+  ),
+  accessAnalyzer(
+    'access-analyzer-archive-rule-changed',
+    ['CreateArchiveRule', 'UpdateArchiveRule'],
+    'IAM Access Analyzer archive rule changed',
+    'high',
+    'An archive rule archives matching findings as they arrive: a role or bucket shared with an outside account then goes unreported.',
+    { target: { kind: 'analyzer', param: 'analyzerName' } },
+  ),
+  apiCalls('ec2.amazonaws.com')(
+    'vpc-flow-logs-deleted',
+    ['DeleteFlowLogs'],
+    'VPC flow logs deleted',
+    'high',
+    'Flow logs record which addresses talked to what; without them a network investigation is blind from now on.',
+  ),
+  apiCalls('logs.amazonaws.com')(
+    'logs-trail-log-group-changed',
+    ['DeleteLogGroup', 'DeleteLogStream', 'PutRetentionPolicy'],
+    "CloudTrail's log group deleted or its retention changed",
+    'high',
+    "A trail that sends to CloudWatch Logs feeds alarms from there; deleting its log group or a stream, or cutting retention, removes that copy of the audit log. The notifier cannot know every trail's log group, so this watches the names CloudTrail gives them (aws-cloudtrail-logs-*, CloudTrail/*); add a rule with rules.add for other names.",
+    {
+      target: { kind: 'log-group', param: 'logGroupName' },
+      requestParameters: { logGroupName: [{ prefix: 'aws-cloudtrail-logs-' }, { prefix: 'CloudTrail/' }] },
+    },
+  ),
+  // Organizations and account settings
+  organizations(
+    'organizations-leave',
+    ['LeaveOrganization'],
+    'Account leaving the organization',
+    'critical',
+    "An account that leaves escapes every SCP and the organization's trail, GuardDuty and Security Hub, and answers to nobody but whoever holds it.",
+  ),
+  organizations(
+    'organizations-policy-detached-or-deleted',
+    ['DetachPolicy', 'DeletePolicy'],
+    'Organization policy detached or deleted',
+    'high',
+    'Detaching or deleting a service control policy lifts the guardrails it set on every account below. The record names only the policy ID, so tag, backup and other policy types alert too.',
+    { target: { kind: 'organization-policy', param: 'policyId' } },
+  ),
+  organizations(
+    'organizations-scp-type-disabled',
+    ['DisablePolicyType'],
+    'Service control policies disabled',
+    'critical',
+    'Disabling the policy type at the root detaches every service (or resource) control policy in the organization at once. Other policy types (tag, backup) are not alerted.',
+    { requestParameters: { policyType: ['SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY'] } },
+  ),
+  apiCalls('account.amazonaws.com')(
+    'account-region-enabled-or-disabled',
+    ['EnableRegion', 'DisableRegion'],
+    'Region enabled or disabled',
+    'medium',
+    "A newly enabled region is one where GuardDuty, Config and this bot's forwarders may not run yet: a quiet place to start resources. Disabling one cuts off access to whatever runs there.",
+    { target: { kind: 'region', param: 'regionName' } },
   ),
   // Offensive tooling
   {

@@ -16,7 +16,7 @@ import { classifyEvent } from '../../app/catalog/classify-event';
 import { cloudTrailRecordSchema } from '../../app/events/cloudtrail-record';
 import { createIamAlertsApp } from '../../infra/app';
 import { isReadOnlyManagementEvent } from '../infra/support/event-pattern-matcher';
-import { loadCloudTrailCorpus, toEventBridge } from '../support/corpus';
+import { loadCatalogTestRecords, toEventBridge } from '../support/corpus';
 
 /**
  * The EventBridge rules exactly as `cdk synth` writes them into the template, created on moto's
@@ -73,11 +73,15 @@ async function drain(url: string): Promise<Array<Record<string, any>>> {
 
 describe('the synthesized EventBridge rules on moto', () => {
   const rules = synthesizedRules();
-  const corpus = loadCloudTrailCorpus().map((record) => {
+  // Rules with a content check are delivered every call of their names; the notifier runs the check.
+  const checked = DEFAULT_CATALOG.rules.filter((r) => r.match.kind === 'api-call' && r.match.check).map((r) => r.id);
+  // The real corpus and the records written for this project (test/fixtures/cloudtrail-written).
+  const corpus = loadCatalogTestRecords().map((record) => {
     const raw = (record.value.detail ?? record.value) as Record<string, unknown>;
     const parsed = cloudTrailRecordSchema.safeParse(raw);
     const verdict = parsed.success ? classifyEvent(parsed.data, DEFAULT_CATALOG) : undefined;
-    return { key: record.key, event: toEventBridge(record.value), alerts: verdict?.kind === 'alert' };
+    const nearMissOfCheck = verdict?.kind === 'ignored' && checked.some((id) => verdict.reason.includes(`does not qualify for ${id}:`));
+    return { key: record.key, event: toEventBridge(record.value), alerts: verdict?.kind === 'alert', nearMissOfCheck };
   });
   const delivered = new Map<string, Set<string>>();
 
@@ -124,11 +128,22 @@ describe('the synthesized EventBridge rules on moto', () => {
     expect(rules.some((r) => r.state === 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS')).toBe(true);
   });
 
-  it('delivers exactly the corpus records the classifier alerts on', () => {
+  it('delivers exactly the corpus records the classifier alerts on, and the near-misses of content checks', () => {
     const shouldAlert = corpus.filter((c) => c.alerts).map((c) => c.key);
+    const nearMisses = new Set(corpus.filter((c) => c.nearMissOfCheck).map((c) => c.key));
 
-    expect(shouldAlert.length).toBeGreaterThan(100);
-    expect([...delivered.keys()].sort()).toEqual(shouldAlert.sort());
+    expect(shouldAlert.length).toBeGreaterThan(150);
+    expect(nearMisses.size).toBeGreaterThan(3);
+    expect([...delivered.keys()].filter((key) => !nearMisses.has(key)).sort()).toEqual(shouldAlert.sort());
+  });
+
+  it('keeps the near-misses of request conditions (UpdateDetector enabling, a NOOP filter, a Lambda log group) on EventBridge', () => {
+    for (const key of ['written/guardduty-tampering:3', 'written/guardduty-tampering:9', 'written/cloudwatch-logs-tampering:4']) {
+      expect({ key, delivered: delivered.has(key) }).toEqual({ key, delivered: false });
+    }
+    for (const key of ['written/guardduty-tampering:2', 'written/guardduty-tampering:8', 'written/cloudwatch-logs-tampering:1']) {
+      expect({ key, delivered: delivered.has(key) }).toEqual({ key, delivered: true });
+    }
   });
 
   it('delivers each record to one rule, except a catalogued call made with an offensive tool', () => {
@@ -141,12 +156,12 @@ describe('the synthesized EventBridge rules on moto', () => {
     }
   });
 
-  it('lets read-only calls through only to the offensive-tool rules', () => {
+  it('lets read-only calls through only to the offensive-tool rules and the GetSigninToken rule', () => {
     const readOnlyAlerts = corpus.filter((c) => c.alerts && isReadOnlyManagementEvent(c.event));
 
     expect(readOnlyAlerts.length).toBeGreaterThan(0);
     for (const { key } of readOnlyAlerts) {
-      for (const rule of delivered.get(key) ?? []) expect(rule).toMatch(/offensive-tool-user-agent/);
+      for (const rule of delivered.get(key) ?? []) expect(rule).toMatch(/offensive-tool-user-agent|api-calls-signin$/);
     }
   });
 });

@@ -22,6 +22,26 @@ describe('the default catalog', () => {
       CreateOpenIDConnectProvider UpdateAccountPasswordPolicy DeleteAccountPasswordPolicy StopLogging DeleteTrail UpdateTrail`.split(/\s+/);
     expect(promised.filter((n) => !names.has(n))).toEqual([]);
   });
+
+  it('watches the audit and detection tooling (issue 12)', () => {
+    const watched = new Set(
+      DEFAULT_RULES.flatMap(({ match }) => (match.kind === 'api-call' ? match.eventNames.map((n) => `${match.eventSource} ${n}`) : [])),
+    );
+    const promised = `cloudtrail PutEventSelectors, cloudtrail PutInsightSelectors, cloudtrail DeleteEventDataStore,
+      cloudtrail StopEventDataStoreIngestion, guardduty DeleteDetector, guardduty UpdateDetector,
+      guardduty DisassociateFromMasterAccount, guardduty DisassociateFromAdministratorAccount, guardduty DisassociateMembers,
+      guardduty DeleteMembers, guardduty DeletePublishingDestination, guardduty UpdatePublishingDestination, guardduty CreateFilter,
+      guardduty UpdateFilter, securityhub DisableSecurityHub, securityhub BatchDisableStandards, securityhub BatchUpdateFindings,
+      securityhub UpdateFindings, config StopConfigurationRecorder, config DeleteConfigurationRecorder, config DeleteDeliveryChannel,
+      access-analyzer DeleteAnalyzer, access-analyzer CreateArchiveRule, ec2 DeleteFlowLogs, logs DeleteLogGroup,
+      organizations LeaveOrganization, organizations DetachPolicy, organizations DeletePolicy, organizations DisablePolicyType,
+      account EnableRegion, account DisableRegion, iam EnableMFADevice, iam UpdateUser, iam UploadSSHPublicKey,
+      iam UploadSigningCertificate, rolesanywhere CreateTrustAnchor, rolesanywhere UpdateTrustAnchor, rolesanywhere CreateProfile,
+      rolesanywhere UpdateProfile, signin GetSigninToken`
+      .split(',')
+      .map((s) => s.trim().replace(' ', '.amazonaws.com '));
+    expect(promised.filter((n) => !watched.has(n))).toEqual([]);
+  });
 });
 
 describe('buildCatalog', () => {

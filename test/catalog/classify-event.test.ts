@@ -20,6 +20,9 @@ const sso = {
   principalId: 'AROA2:jane@example.com',
 };
 
+// biome-ignore lint/suspicious/noTemplateCurlyInString: the literal user agent of IAM Identity Center's portal.
+const SSO_PORTAL_AGENT = 'Jersey/${project.version}';
+
 function record(fields: Record<string, unknown>): CloudTrailRecord {
   return cloudTrailRecordSchema.parse({
     eventSource: 'iam.amazonaws.com',
@@ -265,6 +268,77 @@ describe('classifyEvent', () => {
         errorMessage: 'Failed authentication',
       }).classification.severity,
     ).toBe('medium');
+  });
+
+  it('alerts on a rule with request conditions only when the request meets them, and says why it did not', () => {
+    const guardduty = { eventSource: 'guardduty.amazonaws.com', eventName: 'UpdateDetector' };
+    expect(alertFor({ ...guardduty, requestParameters: { detectorId: 'd1', enable: false } }).classification).toMatchObject({
+      rule: { id: 'guardduty-detector-suspended' },
+      severity: 'critical',
+    });
+    expect(classifyEvent(record({ ...guardduty, requestParameters: { detectorId: 'd1', enable: true } }), DEFAULT_CATALOG)).toEqual({
+      kind: 'ignored',
+      reason:
+        'UpdateDetector does not qualify for guardduty-detector-suspended: requestParameters.enable must be false (the request has true)',
+    });
+  });
+
+  it('alerts on an MFA device registered for another user, offering that user and who did it, and not on your own', () => {
+    const other = alertFor({
+      eventName: 'EnableMFADevice',
+      requestParameters: { userName: 'bob', serialNumber: 'arn:aws:iam::123456789012:mfa/x' },
+    });
+    expect(other.classification).toMatchObject({ rule: { id: 'iam-enable-mfa-device-for-other-user' }, severity: 'high' });
+    expect(offered(other.view)).toEqual(['bob (target)', 'alice (actor)']);
+    expect(
+      classifyEvent(record({ eventName: 'EnableMFADevice', requestParameters: { userName: 'alice' } }), DEFAULT_CATALOG),
+    ).toMatchObject({
+      kind: 'ignored',
+      reason: expect.stringContaining('alice registered an MFA device for itself'),
+    });
+    // Root's own device is root activity, as before.
+    expect(
+      alertFor({ eventName: 'EnableMFADevice', userIdentity: root, requestParameters: { userName: 'AWS ROOT USER' } }).classification.rule
+        .id,
+    ).toBe('root-activity');
+    // CreateVirtualMFADevice names no user: the device is bound to one by EnableMFADevice.
+    expect(
+      classifyEvent(record({ eventName: 'CreateVirtualMFADevice', requestParameters: { virtualMFADeviceName: 'bob' } }), DEFAULT_CATALOG)
+        .kind,
+    ).toBe('ignored');
+  });
+
+  it('offers a renamed user under its new name, and a user who renamed itself once', () => {
+    const renamed = alertFor({ eventName: 'UpdateUser', requestParameters: { userName: 'svc', newUserName: 'svc-legacy' } });
+    expect(renamed.view.subject).toBe('svc');
+    expect(renamed.view.parameters).toContainEqual({ label: 'New user name', value: 'svc-legacy' });
+    expect(offered(renamed.view)).toEqual(['svc-legacy (target)', 'alice (actor)']);
+    expect(offered(alertFor({ eventName: 'UpdateUser', requestParameters: { userName: 'alice', newUserName: 'alice2' } }).view)).toEqual([
+      'alice2 (target)',
+    ]);
+    expect(offered(alertFor({ eventName: 'UpdateUser', requestParameters: { userName: 'bob', newPath: '/ops/' } }).view)).toEqual([
+      'bob (target)',
+      'alice (actor)',
+    ]);
+  });
+
+  it('raises credentials outside access keys made for another user to critical', () => {
+    for (const eventName of ['UploadSSHPublicKey', 'UploadSigningCertificate', 'CreateServiceSpecificCredential']) {
+      expect(alertFor({ eventName, requestParameters: { userName: 'bob' } }).classification.severity).toBe('critical');
+      expect(alertFor({ eventName, requestParameters: { userName: 'alice' } }).classification.severity).toBe('high');
+    }
+  });
+
+  it('alerts on GetSigninToken outside the console, for any identity, and not from the SSO portal', () => {
+    const signin = { eventName: 'GetSigninToken', eventSource: 'signin.amazonaws.com', eventType: 'AwsConsoleSignIn' };
+    const federated = { type: 'FederatedUser', arn: `arn:aws:sts::${ACCOUNT}:federated-user/x`, accountId: ACCOUNT };
+    for (const userIdentity of [federated, role, sso]) {
+      expect(alertFor({ ...signin, userIdentity, userAgent: 'python-requests/2.31.0' }).classification).toMatchObject({
+        rule: { id: 'signin-token-outside-console' },
+        severity: 'medium',
+      });
+    }
+    expect(classifyEvent(record({ ...signin, userIdentity: sso, userAgent: SSO_PORTAL_AGENT }), DEFAULT_CATALOG).kind).toBe('ignored');
   });
 
   it('obeys operator mutes and severity overrides', () => {

@@ -58,10 +58,14 @@ describe('eventPatternsFor', () => {
     expect(JSON.stringify(patterns)).not.toContain('"StopLogging"');
   });
 
-  it('watches read-only calls only for offensive tools, in three casings', () => {
+  it('watches read-only calls only for offensive tools, in three casings, and for calls named Get... (GetSigninToken)', () => {
     const patterns = eventPatternsFor(DEFAULT_CATALOG);
-    const readOnly = patterns.filter((p) => p.includeReadOnlyEvents);
+    const readOnly = patterns.filter((p) => p.includeReadOnlyEvents && p.id !== 'api-calls-signin');
 
+    expect(eventPatternsFor(DEFAULT_CATALOG).find((p) => p.id === 'api-calls-signin')).toMatchObject({
+      includeReadOnlyEvents: true,
+      ruleIds: ['signin-token-outside-console'],
+    });
     expect(readOnly.every((p) => p.ruleIds.join() === 'offensive-tool-user-agent')).toBe(true);
     const agents = JSON.stringify(readOnly.map((p) => p.pattern));
     for (const variant of ['*TruffleHog*', '*trufflehog*', '*TRUFFLEHOG*', '*S3 Browser*', '*s3 browser*', '*kali*', '*KALI*']) {
@@ -70,7 +74,7 @@ describe('eventPatternsFor', () => {
   });
 
   it('gives each tool its own user-agent rules, each well inside the EventBridge complexity limit', () => {
-    const readOnly = eventPatternsFor(DEFAULT_CATALOG).filter((p) => p.includeReadOnlyEvents);
+    const readOnly = eventPatternsFor(DEFAULT_CATALOG).filter((p) => p.userAgents);
 
     expect(readOnly.map((p) => p.id)).toEqual([
       'offensive-tool-user-agent-trufflehog',
@@ -87,9 +91,40 @@ describe('eventPatternsFor', () => {
       expect(eventPatternComplexity(p.pattern).score).toBeLessThanOrEqual(WILDCARD_COMPLEXITY_BUDGET);
     }
     // Every other pattern has no wildcard at all.
-    for (const p of eventPatternsFor(DEFAULT_CATALOG).filter((q) => !q.includeReadOnlyEvents)) {
+    for (const p of eventPatternsFor(DEFAULT_CATALOG).filter((q) => !q.userAgents)) {
       expect(eventPatternComplexity(p.pattern).score).toBe(0);
     }
+  });
+
+  it('gives a rule with request conditions a pattern of its own that carries them, and keeps its calls out of the service group', () => {
+    const patterns = eventPatternsFor(DEFAULT_CATALOG);
+
+    expect(patterns.find((p) => p.id === 'guardduty-detector-suspended')).toEqual({
+      id: 'guardduty-detector-suspended',
+      description: 'iam-alerts: GuardDuty detector suspended (guardduty-detector-suspended)',
+      pattern: {
+        source: ['aws.guardduty'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: {
+          eventSource: ['guardduty.amazonaws.com'],
+          eventName: ['UpdateDetector'],
+          userIdentity: { type: [{ 'anything-but': ['Root'] }] },
+          requestParameters: { enable: [false] },
+        },
+      },
+      ruleIds: ['guardduty-detector-suspended'],
+      includeReadOnlyEvents: false,
+    });
+    expect(patterns.find((p) => p.id === 'securityhub-findings-suppressed')?.pattern.detail).toMatchObject({
+      requestParameters: { Workflow: { Status: ['SUPPRESSED'] } },
+    });
+    expect(patterns.find((p) => p.id === 'logs-trail-log-group-changed')?.pattern.detail).toMatchObject({
+      requestParameters: { logGroupName: [{ prefix: 'aws-cloudtrail-logs-' }, { prefix: 'CloudTrail/' }] },
+    });
+    const guardduty = patterns.find((p) => p.id === 'api-calls-guardduty')!;
+    expect((guardduty.pattern.detail as { eventName: string[] }).eventName).not.toContain('UpdateDetector');
+    expect(guardduty.ruleIds).not.toContain('guardduty-detector-suspended');
+    expect(patterns.some((p) => p.id === 'api-calls-logs')).toBe(false);
   });
 
   it("lets an operator's rule carry request conditions, such as the log groups of their own trails", () => {
@@ -117,6 +152,19 @@ describe('eventPatternsFor', () => {
     expect(pattern?.pattern.detail).toMatchObject({
       eventName: ['DeleteLogGroup', 'PutRetentionPolicy'],
       requestParameters: { logGroupName: ['org-trail-logs'] },
+    });
+  });
+
+  it('names no detail-type for sign-in events, which CloudTrail publishes as either', () => {
+    const signin = eventPatternsFor(DEFAULT_CATALOG).find((p) => p.id === 'api-calls-signin')!;
+
+    expect(signin.pattern).toEqual({
+      source: ['aws.signin'],
+      detail: {
+        eventSource: ['signin.amazonaws.com'],
+        eventName: ['GetSigninToken'],
+        userIdentity: { type: [{ 'anything-but': ['Root'] }] },
+      },
     });
   });
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /**
@@ -33,6 +33,33 @@ export function loadCloudTrailCorpus(): CorpusRecord[] {
     const index = readJsonl(join(FIXTURES_DIR, 'cloudtrail', `${file}.index.jsonl`));
     return lines.map((value, i) => ({ key: `${file}:${i + 1}`, file, line: i + 1, value, origin: index[i] ?? {} }));
   });
+}
+
+/**
+ * CloudTrail records written for this project (`test/fixtures/cloudtrail-written/`, one file per
+ * rule family): the events of rules no public record shows, each beside its near-misses. Keyed
+ * `written/<family>:<line>`, like the corpus, and expected in `corpus-expectations.json` too.
+ */
+export function loadWrittenCloudTrailFixtures(): CorpusRecord[] {
+  const dir = join(FIXTURES_DIR, 'cloudtrail-written');
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.jsonl'))
+    .sort()
+    .flatMap((name) => {
+      const family = name.replace(/\.jsonl$/, '');
+      return readJsonl(join(dir, name)).map((value, i) => ({
+        key: `written/${family}:${i + 1}`,
+        file: `cloudtrail-written/${family}`,
+        line: i + 1,
+        value,
+        origin: { writtenFor: 'iam-alerts', file: `test/fixtures/cloudtrail-written/${name}` },
+      }));
+    });
+}
+
+/** The real corpus and the records written for this project: what the catalog is tested on. */
+export function loadCatalogTestRecords(): CorpusRecord[] {
+  return [...loadCloudTrailCorpus(), ...loadWrittenCloudTrailFixtures()];
 }
 
 /**
