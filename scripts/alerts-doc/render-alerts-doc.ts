@@ -1,7 +1,7 @@
 import { CONTENT_CHECKS } from '../../app/catalog/content-checks';
 import { describeRequestConditions } from '../../app/catalog/request-conditions';
 import type { AlertRule } from '../../app/catalog/rule';
-import type { SigmaCoverage } from './sigma-coverage';
+import { type SigmaCoverage, summariseSigmaCoverage } from './sigma-coverage';
 
 /** Renders docs/ALERTS.md from the catalog and the Sigma coverage list. Pure, so a test can compare. */
 export function renderAlertsDoc(rules: readonly AlertRule[], sigma: readonly SigmaCoverage[]): string {
@@ -56,19 +56,26 @@ export function renderAlertsDoc(rules: readonly AlertRule[], sigma: readonly Sig
       `| \`${rule.id}\`<br>${rule.title} | ${describeMatch(rule)} | ${rule.severity}${escalationNote(rule)} | ${cell(rule.why)} |`,
     );
   }
+  const summary = summariseSigmaCoverage(sigma);
   lines.push(
     '',
     '## Coverage of the SigmaHQ CloudTrail rules',
     '',
-    'The SigmaHQ rules in `test/fixtures/sigma/` (SigmaHQ/sigma @ 8eaafff, Detection Rule License 1.1)',
-    'say what the security community considers worth an alert. Rule by rule:',
+    `Every SigmaHQ detection rule for AWS CloudTrail (${sigma.length}, in \`test/fixtures/sigma/\` and`,
+    '`test/fixtures/sigma-more/`; SigmaHQ/sigma @ 8eaafff, Detection Rule License 1.1) says what the',
+    'security community considers worth an alert. Each is judged below: the scope says whether it is',
+    'about the identity plane, about the audit and detection tooling that would see an attack, or about',
+    'another service, which this bot leaves to other tools.',
     '',
-    '| Sigma rule (id, author) | Verdict | iam-alerts rules | Why |',
-    '|---|---|---|---|',
+    `**Coverage:** of the ${summary.inScope} rules about the identity plane and the audit and detection tooling,`,
+    `${summary.covered + summary.partlyCovered} (${summary.percent} %) are covered: ${summary.covered} wholly and ${summary.partlyCovered} in part.`,
+    '',
+    '| Sigma rule (id, author) | Scope | Verdict | iam-alerts rules | Why |',
+    '|---|---|---|---|---|',
   );
   for (const s of sigma) {
     const ids = s.rules.length > 0 ? s.rules.map((r) => `\`${r}\``).join(', ') : '—';
-    lines.push(`| ${s.title}<br>\`${s.id}\`, ${s.author} | ${s.verdict} | ${ids} | ${s.why} |`);
+    lines.push(`| ${cell(s.title)}<br>\`${s.id}\`, ${cell(s.author)} | ${s.scope} | ${s.verdict} | ${ids} | ${cell(s.why)} |`);
   }
   return `${lines.join('\n')}\n`;
 }
