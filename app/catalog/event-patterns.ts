@@ -102,14 +102,16 @@ export function eventBridgeSource(eventSource: string): string {
  * come with either detail-type, so none is named for them; `source` and `eventName` pin the event.
  */
 function apiCallPattern(eventSource: string, names: readonly string[], request?: Record<string, unknown>): EventPatternJson {
+  const signIn = eventSource === SIGN_IN_EVENT_SOURCE;
   return {
     source: [eventBridgeSource(eventSource)],
-    ...(eventSource === SIGN_IN_EVENT_SOURCE ? {} : { 'detail-type': [API_CALL_DETAIL_TYPE] }),
+    ...(signIn ? {} : { 'detail-type': [API_CALL_DETAIL_TYPE] }),
     detail: {
       eventSource: [eventSource],
       eventName: [...names],
-      // Root's calls go to the root-activity rule only, so that EventBridge delivers them once.
-      userIdentity: { type: [{ 'anything-but': ['Root'] }] },
+      // Root's calls go to the root-activity rule only, so that EventBridge delivers them once;
+      // root-activity takes no sign-in step, so these rules take root's too.
+      ...(signIn ? {} : { userIdentity: { type: [{ 'anything-but': ['Root'] }] } }),
       ...(request ? { requestParameters: request } : {}),
     },
   };

@@ -332,7 +332,7 @@ describe('classifyEvent', () => {
   it('alerts on GetSigninToken outside the console, for any identity, and not from the SSO portal', () => {
     const signin = { eventName: 'GetSigninToken', eventSource: 'signin.amazonaws.com', eventType: 'AwsConsoleSignIn' };
     const federated = { type: 'FederatedUser', arn: `arn:aws:sts::${ACCOUNT}:federated-user/x`, accountId: ACCOUNT };
-    for (const userIdentity of [federated, role, sso]) {
+    for (const userIdentity of [federated, role, sso, root]) {
       expect(alertFor({ ...signin, userIdentity, userAgent: 'python-requests/2.31.0' }).classification).toMatchObject({
         rule: { id: 'signin-token-outside-console' },
         severity: 'medium',
