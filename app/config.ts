@@ -58,6 +58,8 @@ const positiveInt = (fallback: number) =>
     });
 
 const ACCOUNT_ID = /^\d{12}$/;
+/** A mail domain as ONBOARDING_EMAIL_DOMAINS lists it (lower case). */
+const EMAIL_DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 const envSchema = z.object({
   SLACK_BOT_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith('xoxb-'), 'expected a bot token (xoxb-...)'),
@@ -107,17 +109,28 @@ const envSchema = z.object({
   AWS_REGION: optionalText,
   LOCAL_STATE_FILE: optionalText,
   POLL_INTERVAL_SECONDS: positiveInt(60),
+  // Onboarding (issue 13): a console password for new IAM users, delivered without leaving it in Slack.
+  ONBOARDING: optionalText.pipe(z.enum(['off', 'auto', 'approve']).default('off')),
+  // Lower-cased: IAM compares user ARNs case-sensitively, and the stack grants on `user/*@<domain>`.
+  ONBOARDING_EMAIL_DOMAINS: list
+    .transform((domains) => domains.map((d) => d.toLowerCase()))
+    .refine((domains) => domains.every((d) => EMAIL_DOMAIN.test(d)), 'expected domain names such as example.com, comma-separated'),
+  ONBOARDING_DELIVERY: optionalText.pipe(z.enum(['slack', 'email', 'both']).default('slack')),
+  ONBOARDING_FROM_EMAIL: optionalText.pipe(z.email('expected an email address (a verified SES identity)').optional()),
+  ONBOARDING_KMS_KEY_ID: optionalText,
 });
 
 // Acting in other accounts means telling them from this one: their containment goes through a
 // role, this one's through the function's own credentials.
-const checkedEnvSchema = envSchema.refine(
-  (e) => e.HOME_ACCOUNT_ID !== undefined || (e.ORGANIZATION_ID === undefined && e.MEMBER_ACCOUNT_IDS.length === 0),
-  {
+const checkedEnvSchema = envSchema
+  .refine((e) => e.HOME_ACCOUNT_ID !== undefined || (e.ORGANIZATION_ID === undefined && e.MEMBER_ACCOUNT_IDS.length === 0), {
     path: ['HOME_ACCOUNT_ID'],
     message: 'is required with ORGANIZATION_ID or MEMBER_ACCOUNT_IDS: the account iam-alerts runs in (the stack sets it)',
-  },
-);
+  })
+  .refine((e) => e.ONBOARDING === 'off' || e.ONBOARDING_DELIVERY === 'slack' || e.ONBOARDING_FROM_EMAIL !== undefined, {
+    path: ['ONBOARDING_FROM_EMAIL'],
+    message: 'is required when ONBOARDING_DELIVERY includes email: the verified SES identity the sign-in details are sent from',
+  });
 
 /** Every environment variable iam-alerts reads; `.env.example` documents exactly these. */
 export const CONFIG_KEYS: readonly string[] = Object.keys(envSchema.shape);
@@ -177,6 +190,22 @@ export interface Config {
   readonly awsRegion?: string;
   readonly localStateFile?: string;
   readonly pollIntervalSeconds: number;
+  /** Onboarding of new IAM users (`app/onboarding/`): off unless `ONBOARDING` says otherwise. */
+  readonly onboarding: OnboardingSettings;
+}
+
+/** How new IAM users get their first console password (issue 13). */
+export interface OnboardingSettings {
+  /** `off` (default); `auto`: on every qualifying CreateUser; `approve`: when a responder presses Send sign-in details. */
+  readonly mode: 'off' | 'auto' | 'approve';
+  /** Users named by an email address in one of these domains (lower case) qualify. */
+  readonly emailDomains: readonly string[];
+  /** `slack`: a DM with a one-time Reveal password button; `email`: SES; `both`. */
+  readonly delivery: 'slack' | 'email' | 'both';
+  /** The verified SES identity the email is sent from (required when delivery includes email). */
+  readonly fromEmail?: string;
+  /** The KMS key the password is held under until revealed (set by the stack; required for Slack delivery). */
+  readonly kmsKeyId?: string;
 }
 
 /** An environment variable is missing or malformed; the message names it and says what is expected. */
@@ -226,6 +255,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     awsRegion: e.AWS_REGION,
     localStateFile: e.LOCAL_STATE_FILE,
     pollIntervalSeconds: e.POLL_INTERVAL_SECONDS,
+    onboarding: {
+      mode: e.ONBOARDING,
+      emailDomains: e.ONBOARDING_EMAIL_DOMAINS,
+      delivery: e.ONBOARDING_DELIVERY,
+      fromEmail: e.ONBOARDING_FROM_EMAIL,
+      kmsKeyId: e.ONBOARDING_KMS_KEY_ID,
+    },
   });
 }
 
