@@ -91,6 +91,16 @@ function defaultBody(method: string, call: RecordedCall, n: number): Record<stri
       return { ok: true, channel, ts, message: { ts, text: call.body.text, blocks: call.body.blocks } };
     case 'chat.update':
       return { ok: true, channel, ts: call.body.ts, text: call.body.text };
+    // A DM with one user: Slack answers with the IM channel (D…), the same one each time.
+    case 'conversations.open':
+      return { ok: true, channel: { id: `D${String(call.body.users ?? 'X').replace(/[^A-Z0-9]/g, '')}` } };
+    // Every address belongs to a full member, U + the local part in capitals (tests script others).
+    case 'users.lookupByEmail': {
+      const local = String(call.body.email ?? '').split('@')[0] ?? '';
+      return { ok: true, user: { id: `U${local.replace(/[^A-Za-z0-9]/g, '').toUpperCase()}`, deleted: false } };
+    }
+    case 'views.open':
+      return { ok: true, view: { id: `V0FAKE${n}`, type: 'modal' } };
     case 'auth.test':
       return {
         ok: true,
@@ -101,6 +111,9 @@ function defaultBody(method: string, call: RecordedCall, n: number): Record<stri
         user_id: 'U0BOT',
         bot_id: 'B0BOT',
       };
+    // Every user ID is a full member of the workspace (tests script deleted users, bots and guests).
+    case 'users.info':
+      return { ok: true, user: { id: call.body.user, deleted: false, is_bot: false, is_restricted: false, is_ultra_restricted: false } };
     default:
       return { ok: true };
   }
