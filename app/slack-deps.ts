@@ -1,5 +1,7 @@
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { IAMClient } from '@aws-sdk/client-iam';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { WebClient } from '@slack/web-api';
 import type { AccountAccess } from './accounts/account-access';
 import type { Config } from './config';
@@ -40,4 +42,10 @@ export interface SlackAppDeps {
   respond: (responseUrl: string, message: Record<string, unknown>) => Promise<void>;
   clock: () => Date;
   sleep: (ms: number) => Promise<void>;
+  /**
+   * Onboarding's clients (ONBOARDING auto or approve), created on first use: KMS decrypts a held
+   * password on Reveal (and, in approve mode, encrypts it); SES sends the email in approve mode.
+   */
+  kms?: () => Promise<KMSClient>;
+  ses?: () => Promise<SESv2Client>;
 }

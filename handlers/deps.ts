@@ -28,6 +28,7 @@ import type { SlackAppDeps } from '../app/slack-deps';
 import { type LocalStateOption, makeStateStore } from '../app/state/make-store';
 import { MemoryStore } from '../app/state/memory-store';
 import type { VersionedStore } from '../app/state/versioned-store';
+import { makeNotifierOnboarding, makeOnboardingClients } from './onboarding-deps';
 
 /**
  * The composition root: builds the clients and dependencies each handler needs, once per cold
@@ -120,6 +121,7 @@ export async function makeNotifierDeps(
     metrics: createNotifierMetrics(),
     accounts: makeAccountDirectory(config, logger),
     tuning: { burstWindowSeconds: config.burstWindowSeconds },
+    onboarding: makeNotifierOnboarding(config, logger, slack, store),
   };
 }
 
@@ -228,6 +230,7 @@ export async function makeSlackAppDeps(config: Config, logger: Logger, options: 
     },
     clock: () => new Date(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    ...makeOnboardingClients(config),
     settled,
   };
   return deps;

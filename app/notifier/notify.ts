@@ -8,7 +8,9 @@ import type { Catalog } from '../catalog/catalog-config';
 import { type Config, requireSetting } from '../config';
 import { type ParsedItem, parseNotifierInput, syntheticEventId } from '../events/parse-input';
 import type { Logger } from '../logger';
+import type { NotifierOnboarding } from '../onboarding/notifier-onboarding';
 import type { VersionedStore } from '../state/versioned-store';
+import { type NotifierTriage, triageDelivered } from '../triage/start-triage';
 import { deliverInBurst } from './burst-grouping';
 import { NotifierBatchError } from './errors';
 import { claimEvent, completeEvent, releaseEvent } from './event-claims';
@@ -35,9 +37,13 @@ export interface NotifierDeps {
   accounts?: Pick<AccountDirectory, 'names'>;
   /** Powertools Metrics (namespace `IamAlerts`): `SlackConfigError` is counted here. */
   metrics?: Metrics;
+  /** The triage loop (`app/triage/`): without it (or without a store) alerts are only posted. */
+  triage?: NotifierTriage;
   tuning?: Partial<NotifierTuning>;
   /** Epoch milliseconds; tests move time. */
   clock?: () => number;
+  /** New IAM users' first sign-in (ONBOARDING auto or approve), after their CreateUser alert. */
+  onboarding?: NotifierOnboarding;
 }
 
 /**
@@ -135,16 +141,31 @@ async function processItem(
     logger.info('skipped a duplicate delivery', { eventId, outcome: 'duplicate', channel: claim.channel, ts: claim.ts });
     return { status: 'duplicate', eventId, channel: claim.channel, ts: claim.ts };
   }
+  let outcome: Awaited<ReturnType<typeof deliver>>;
   try {
-    const outcome = await deliver(prepared, deps, context);
+    outcome = await deliver(prepared, deps, context);
     await completeEvent(context, eventId, { channel: outcome.channel, ts: outcome.ts });
-    return outcome;
   } catch (error) {
     await releaseEvent(context, eventId).catch((releaseError: unknown) =>
       logger.warn('could not release the claim on a failed event; its retry waits for the lease to end', { eventId, releaseError }),
     );
     throw error;
   }
+  // Onboarding (issue 13) runs once the event is done: nothing it does can repost the alert, and a
+  // redelivery never reaches it. It reports in the alert's thread and never throws.
+  if (deps.onboarding && prepared.kind === 'alert') {
+    const where = outcome;
+    await deps.onboarding.afterAlert(
+      { record: prepared.item.record, eventId },
+      async (message) => {
+        await postMessage(context, where.channel, message, where.ts);
+      },
+      context.deadline,
+    );
+  }
+  // Triage (issue 14): index the alert, ask its actor, schedule its escalation. Never throws.
+  await triageDelivered(deps, context, prepared, outcome);
+  return outcome;
 }
 
 async function deliver(
