@@ -1,6 +1,7 @@
 import { disableUserJob } from '../containment/disable-user-job';
 import { reenableUserJob } from '../containment/reenable-user-job';
 import { historyJob } from '../history/history-job';
+import { onboardUserJob } from '../onboarding/onboard-user-job';
 import type { SlackAppDeps } from '../slack-deps';
 import { InvalidJobPayloadError, UnknownJobError } from './errors';
 import type { JobHandler } from './types';
@@ -10,7 +11,7 @@ import type { JobHandler } from './types';
  * path (Lambda self-invocation, or in-process locally) finds the handler here.
  */
 // Each handler validates its own payload type with its schema, hence `any` here.
-export const JOB_HANDLERS: JobHandler<any>[] = [disableUserJob, reenableUserJob, historyJob];
+export const JOB_HANDLERS: JobHandler<any>[] = [disableUserJob, reenableUserJob, historyJob, onboardUserJob];
 
 /** A job as it travels: its kind and its (not yet validated) payload. */
 export interface JobRequest {

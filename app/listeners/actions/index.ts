@@ -4,6 +4,8 @@ import { registerAcknowledgeAction } from './acknowledge';
 import { registerDisableUserAction } from './disable-user';
 import { registerHistoryMoreAction } from './history-more';
 import { registerReenableUserAction } from './reenable-user';
+import { registerRevealPasswordAction } from './reveal-password';
+import { registerSendSignInDetailsAction } from './send-sign-in-details';
 
 /** Registers every button listener; one listener per file, this file only registers. */
 export function registerActionListeners(app: App, deps: SlackAppDeps): void {
@@ -11,4 +13,6 @@ export function registerActionListeners(app: App, deps: SlackAppDeps): void {
   registerDisableUserAction(app, deps);
   registerReenableUserAction(app, deps);
   registerHistoryMoreAction(app, deps);
+  registerSendSignInDetailsAction(app, deps);
+  registerRevealPasswordAction(app, deps);
 }

@@ -41,16 +41,20 @@ export interface OnboardingAws {
   restore(): void;
 }
 
-export function mockOnboardingAws(): OnboardingAws {
+/**
+ * Installs the model. `iam`: an IAM stub a harness already made (a second mockClient on one class
+ * would replace it); it is then left for the harness to restore.
+ */
+export function mockOnboardingAws(options: { iam?: AwsClientStub<IAMClient> } = {}): OnboardingAws {
   const key = randomBytes(32);
   const state: OnboardingAws = {
     users: new Map(),
-    iam: mockClient(IAMClient),
+    iam: options.iam ?? mockClient(IAMClient),
     kms: mockClient(KMSClient),
     ses: mockClient(SESv2Client),
     emails: [],
     restore: () => {
-      state.iam.restore();
+      if (!options.iam) state.iam.restore();
       state.kms.restore();
       state.ses.restore();
     },
