@@ -11,6 +11,10 @@ const SCOPE_OF_METHOD: Record<string, string | null> = {
   'chat.update': 'chat:write',
   'usergroups.users.list': 'usergroups:read',
   'auth.test': null,
+  // Onboarding (issue 13): the DM with the sign-in details, its recipient found by email, the password's modal.
+  'conversations.open': 'im:write',
+  'users.lookupByEmail': 'users:read.email',
+  'views.open': null,
 };
 
 function sourceFiles(dir: string): string[] {
