@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { forwarderRegionsFor } from '../app/catalog/regional-forwarding';
 import { parseProtectedUsers } from '../app/containment/protected-users';
+import { MAIL_DOMAIN } from '../app/onboarding/qualify';
 import { SEVERITIES } from '../blocks/alert-view';
 
 /**
@@ -36,6 +37,10 @@ export const SETTING_SOURCES = {
   identityCenterRegion: 'IDENTITY_CENTER_REGION',
   organizationId: 'ORGANIZATION_ID',
   memberAccountIds: 'MEMBER_ACCOUNT_IDS',
+  onboarding: 'ONBOARDING',
+  onboardingEmailDomains: 'ONBOARDING_EMAIL_DOMAINS',
+  onboardingDelivery: 'ONBOARDING_DELIVERY',
+  onboardingFromEmail: 'ONBOARDING_FROM_EMAIL',
 } as const;
 export type SettingKey = keyof typeof SETTING_SOURCES;
 
@@ -192,8 +197,38 @@ export const settingsSchema = z.strictObject({
   ),
   /** Member accounts Disable User may act in (12-digit IDs); with organizationId, within the organization too. */
   memberAccountIds: list.pipe(z.array(z.string().regex(/^\d{12}$/, 'expected 12-digit account IDs'))),
+  /**
+   * New IAM users' first console password (README, "Onboarding"): `off`, `auto` (on each qualifying
+   * CreateUser, by the notifier) or `approve` (a Send sign-in details button for responders, by the
+   * Slack function). With `off` the stack grants nothing for it. @default off
+   */
+  onboarding: text.pipe(z.enum(['off', 'auto', 'approve']).default('off')),
+  /** Users named by an address in these domains qualify; the IAM grant is on `user/*@<domain>` (lower case). */
+  onboardingEmailDomains: list.pipe(
+    z.array(
+      z
+        .string()
+        .transform((d) => d.toLowerCase())
+        .pipe(z.string().regex(MAIL_DOMAIN, 'expected domain names such as example.com')),
+    ),
+  ),
+  /** `slack` (a DM with a one-time Reveal button), `email` (SES) or `both`. @default slack */
+  onboardingDelivery: text.pipe(z.enum(['slack', 'email', 'both']).default('slack')),
+  /** The verified SES identity the email goes from: the one identity `ses:SendEmail` is granted on. */
+  onboardingFromEmail: text.pipe(z.email('expected an email address (a verified SES identity)').optional()),
 });
 export type Settings = z.infer<typeof settingsSchema>;
+
+/** Email delivery of onboarding needs its sender: the one SES identity the stack grants `ses:SendEmail` on. */
+function onboardingNeedsSender(s: Settings, ctx: z.RefinementCtx): void {
+  if (s.onboarding !== 'off' && s.onboardingDelivery !== 'slack' && !s.onboardingFromEmail) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['onboardingFromEmail'],
+      message: 'is required when onboardingDelivery includes email: the verified SES identity the sign-in details are sent from',
+    });
+  }
+}
 
 /**
  * The regions that get a forwarder stack: none with `forwarderRegions=none`, otherwise
@@ -223,7 +258,7 @@ export function readSettings(context: (key: string) => unknown, env: Record<stri
     const value = context(key) ?? env[variable];
     if (value !== undefined) raw[key] = value;
   }
-  const parsed = settingsSchema.safeParse(raw);
+  const parsed = settingsSchema.superRefine(onboardingNeedsSender).safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => {
       const key = String(i.path[0]) as SettingKey;

@@ -21,6 +21,8 @@ export const OWNER_TAGS = {
 } as const;
 
 const SLACK_USER_ID = /^[UW][A-Z0-9]{2,30}$/;
+/** A mail domain as ONBOARDING_EMAIL_DOMAINS lists it: lower case, as the stack's `user/*@<domain>` grant spells it. */
+export const MAIL_DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const IAM_USER_NAME = /^[\w+=,.@-]{1,64}$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const emailSchema = z.email();

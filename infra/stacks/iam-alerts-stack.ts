@@ -25,6 +25,7 @@ import { AlertsFunction } from '../constructs/alerts-function';
 import { AuditTrail } from '../constructs/audit-trail';
 import { CatalogRules, planRules } from '../constructs/catalog-rules';
 import { CONTAINMENT_NAG_ACKNOWLEDGEMENTS, containmentStatements } from '../constructs/containment-policy';
+import { addOnboarding } from '../constructs/onboarding-policy';
 import { forwarderRegionsOf, type Settings } from '../settings';
 
 // The containment permissions (Disable User, Re-enable, LookupEvents) are built by one function for
@@ -227,6 +228,8 @@ export class IamAlertsStack extends Stack {
     const url = slack.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
     this.grantSlackPermissions(slack, settings.protectedIamUsers, settings.legacyDenyPolicyRemoval);
     this.grantAssumeResponderRole(slack, settings.organizationId, settings.memberAccountIds);
+    // Onboarding (issue 13): nothing at all unless `onboarding` is auto or approve.
+    addOnboarding(this, { settings, notifier, slack, table });
     if (settings.organizationId) this.grantListAccounts([notifier, slack]);
     if (settings.organizationId) this.acceptOrganizationEvents(settings.organizationId);
 
