@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadCatalog } from '../../app/catalog/catalog-config';
-import { loadConfig } from '../../app/config';
+import { loadConfig, type OnboardingSettings } from '../../app/config';
+import { onboardingPreview } from '../../app/local/onboarding-preview';
 import { previewValues, readEventValues } from '../../app/local/preview';
-import { formatPreparedItem } from '../../app/local/terminal-render';
+import { formatBlocks, formatPreparedItem } from '../../app/local/terminal-render';
 import type { PreparedItem } from '../../app/notifier/prepare';
 import { type CliCommand, type CliIo, EXIT, parseCommandArgs, UsageError } from '../command';
 
@@ -19,7 +20,8 @@ Options:
   --all           also list events that raise no alert, with the reason
   -h, --help      show this help
 
-Uses ALERT_RULES_FILE and ACCOUNT_ALIASES when set, like the notifier.
+Uses ALERT_RULES_FILE and ACCOUNT_ALIASES when set, like the notifier. Under a CreateUser alert it
+also shows the onboarding DM the new user's owner would get (ONBOARDING_*), without any password.
 
 Examples:
   iam-alerts preview samples/05-create-user.json
@@ -46,7 +48,12 @@ export const previewCommand: CliCommand = {
       catalog: loadCatalog(config.alertRulesFile),
       accountAliases: config.accountAliases,
     });
-    writePrepared(prepared, io, { json: values.json === true, builderLink: values['no-link'] !== true, all: values.all === true });
+    writePrepared(prepared, io, {
+      json: values.json === true,
+      builderLink: values['no-link'] !== true,
+      all: values.all === true,
+      onboarding: { settings: config.onboarding, accountAliases: config.accountAliases },
+    });
     return EXIT.ok;
   },
 };
@@ -55,6 +62,8 @@ export interface WriteOptions {
   json: boolean;
   builderLink: boolean;
   all: boolean;
+  /** Show, under each CreateUser alert, the onboarding DM its user's owner would get (terminal text only). */
+  onboarding?: { settings: OnboardingSettings; accountAliases?: Readonly<Record<string, string>> };
 }
 
 /** Prints prepared items (alerts, rejections, and ignored events when asked) and a summary line. */
@@ -67,6 +76,14 @@ export function writePrepared(prepared: readonly PreparedItem[], io: CliIo, opti
       continue;
     }
     io.stdout.write(`${formatPreparedItem(item, { colour, builderLink: options.builderLink })}\n`);
+    const dm =
+      options.onboarding && onboardingPreview(item, options.onboarding.settings, { accountAliases: options.onboarding.accountAliases });
+    if (dm)
+      io.stdout.write(
+        `  ↳ ${dm.note}\n${formatBlocks(dm.message.blocks, colour)
+          .map((line) => `  ${line}`)
+          .join('\n')}\n\n`,
+      );
   }
   const alerts = prepared.filter((p) => p.kind === 'alert').length;
   const ignored = prepared.filter((p) => p.kind === 'ignored').length;

@@ -42,7 +42,12 @@ export const startCommand: CliCommand = {
       { catalog: loadCatalog(config.alertRulesFile), accountAliases: config.accountAliases },
     );
     io.stdout.write(`iam-alerts: ${samples.length} sample events from ${SAMPLES_DIR}, rendered as Slack would show them.\n\n`);
-    writePrepared(prepared, io, { json: false, builderLink: values['no-link'] !== true, all: true });
+    writePrepared(prepared, io, {
+      json: false,
+      builderLink: values['no-link'] !== true,
+      all: true,
+      onboarding: { settings: config.onboarding, accountAliases: config.accountAliases },
+    });
     io.stdout.write(
       '\nTo go live: put SLACK_BOT_TOKEN, SLACK_APP_TOKEN and SLACK_CHANNEL_ID in .env (README: "Run it locally") and run npm start again.\n',
     );
