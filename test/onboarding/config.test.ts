@@ -2,7 +2,13 @@ import { ConfigError, loadConfig } from '../../app/config';
 
 describe('onboarding settings', () => {
   it('are off by default, delivered by Slack', () => {
-    expect(loadConfig({}).onboarding).toEqual({ mode: 'off', emailDomains: [], delivery: 'slack', fromEmail: undefined, kmsKeyId: undefined });
+    expect(loadConfig({}).onboarding).toEqual({
+      mode: 'off',
+      emailDomains: [],
+      delivery: 'slack',
+      fromEmail: undefined,
+      kmsKeyId: undefined,
+    });
   });
 
   it('reads the mode, the domains (lower-cased), the delivery, the sender and the key', () => {
