@@ -24,6 +24,14 @@ export type ClaimResult = { kind: 'claimed' } | { kind: 'taken'; by?: string; at
 
 const keyOf = (eventId: string) => `${ONBOARDING_KEY_PREFIX}event#${eventId}`;
 
+/** Who has claimed the event already, if anyone (a read: nothing is written). */
+export async function readClaim(store: VersionedStore, eventId: string, nowSeconds: number): Promise<ClaimResult | undefined> {
+  const read = await store.get<unknown>(keyOf(eventId), nowSeconds);
+  if (read.version === 0) return undefined;
+  const existing = claimSchema.safeParse(read.value);
+  return existing.success ? { kind: 'taken', by: existing.data.by, at: existing.data.at } : { kind: 'taken' };
+}
+
 /**
  * Claims onboarding of the user a CreateUser event made.
  * @throws StateStoreError when the table cannot be written (nothing is done then).

@@ -8,7 +8,7 @@ import { awsError, isNoSuchEntity } from '../containment/iam-steps';
 import { protectionReason } from '../containment/protected-users';
 import type { Logger } from '../logger';
 import type { VersionedStore } from '../state/versioned-store';
-import { claimOnboarding } from './claims';
+import { type ClaimResult, claimOnboarding, readClaim } from './claims';
 import { createConsolePassword, hasConsolePassword, readPasswordRules, readUserTags, signInUrl } from './iam-login';
 import { generatePassword, passwordProblems } from './password';
 import { type NewUser, qualifyUser } from './qualify';
@@ -98,12 +98,17 @@ export async function onboardIamUser(user: NewUser, deps: OnboardingDeps, approv
     const { owner } = qualified.candidate;
 
     const nowSeconds = () => Math.floor(deps.clock().getTime() / 1000);
-    const claim = await claimOnboarding(deps.store, user.eventId, approvedBy ?? 'auto', nowSeconds());
-    if (claim.kind === 'taken') {
-      logger.info('onboarding: already handled', { by: claim.by });
-      const at = claim.at === undefined ? undefined : { epochSeconds: claim.at, iso: new Date(claim.at * 1000).toISOString() };
-      return { ...report, kind: 'already-handled', by: claim.by === 'auto' ? undefined : claim.by, at };
-    }
+    const alreadyHandled = (claim: ClaimResult): OnboardingOutcome => {
+      const by = claim.kind === 'taken' ? claim.by : undefined;
+      const claimedAt = claim.kind === 'taken' ? claim.at : undefined;
+      logger.info('onboarding: already handled', { by });
+      const at = claimedAt === undefined ? undefined : { epochSeconds: claimedAt, iso: new Date(claimedAt * 1000).toISOString() };
+      return { ...report, kind: 'already-handled', by: by === 'auto' ? undefined : by, at };
+    };
+    // Checked now, claimed only once nothing stands in the way: a refusal (owner unreachable, too
+    // little time) leaves the event unclaimed, so that a responder can try again once it is fixed.
+    const earlier = await readClaim(deps.store, user.eventId, nowSeconds());
+    if (earlier) return alreadyHandled(earlier);
 
     try {
       if (await hasConsolePassword(iam, user.userName)) {
@@ -133,6 +138,9 @@ export async function onboardIamUser(user: NewUser, deps: OnboardingDeps, approv
         reason: 'too little time was left to deliver a password; create it by hand, or use approve mode',
       };
     }
+
+    const claim = await claimOnboarding(deps.store, user.eventId, approvedBy ?? 'auto', nowSeconds());
+    if (claim.kind === 'taken') return alreadyHandled(claim);
 
     let rules: Awaited<ReturnType<typeof readPasswordRules>>;
     try {

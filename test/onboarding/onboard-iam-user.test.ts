@@ -189,6 +189,18 @@ describe('onboardIamUser', () => {
     expect(aws.users.get('jane@example.com')!.password).toBeUndefined();
   });
 
+  it('leaves the event unclaimed when it made nothing: once the owner can be reached, a second try works', async () => {
+    aws.users.set('jane@example.com', { tags: {} });
+    slack.respond('users.lookupByEmail', () => ({ kind: 'error', error: 'users_not_found' }));
+    const first = await onboardIamUser(jane, deps(), 'U0RESPONDER');
+    slack.respond('users.lookupByEmail', () => ({ kind: 'ok', body: { user: { id: 'U0JANE' } } }));
+
+    const second = await onboardIamUser(jane, deps(), 'U0RESPONDER');
+
+    expect(first).toMatchObject({ kind: 'refused' });
+    expect(second).toMatchObject({ kind: 'created', dm: { status: 'sent', to: 'U0JANE' } });
+  });
+
   it('sends nothing to a guest, a bot or a deactivated Slack account', async () => {
     for (const [flags, words] of [
       [{ is_restricted: true }, 'a guest'],
