@@ -87,6 +87,8 @@ export const onboardUserJob: JobHandler<OnboardUserJob> = {
         blocks: message.blocks,
         unfurl_links: false,
       });
+      // Nothing was made on a refusal (an owner nobody can reach, ...): the button stays for another try.
+      if (report.kind === 'refused') return;
       await deps.slack.chat.update({
         channel: job.offer.channel,
         ts: job.offer.ts,

@@ -119,6 +119,21 @@ describe('Send sign-in details', () => {
     expect(h.ephemeralReplies().at(-1)).toMatch(/^Only responders may do this/);
   });
 
+  it('keeps the button when nothing was made (the owner is not in Slack), so that a responder can press it again', async () => {
+    await start();
+    aws.users.set('jane@example.com', { tags: {} });
+    h.slack.respond('users.lookupByEmail', () => ({ kind: 'error', error: 'users_not_found' }));
+
+    await click('U0RESPONDER');
+    await h.runDeferredJobs();
+
+    expect(h.iam.commandCalls(CreateLoginProfileCommand)).toHaveLength(0);
+    expect(h.slack.callsTo('chat.update')).toHaveLength(0);
+    expect(JSON.stringify(h.slack.callsTo('chat.postMessage').at(-1)!.body.blocks)).toContain(
+      'no Slack user has the address jane@example.com',
+    );
+  });
+
   it('two responders pressing it make one password: the second is told it was already handled', async () => {
     await start({ RESPONDER_USER_IDS: 'U0RESPONDER,U0SECOND' });
     aws.users.set('jane@example.com', { tags: {} });
