@@ -1,6 +1,16 @@
 import * as z from 'zod';
 import { SEVERITIES, type Severity } from '../blocks/alert-view';
 import { parseProtectedUsers } from './containment/protected-users';
+import {
+  DEFAULT_CONFIRM_SEVERITIES,
+  DEFAULT_CONFIRM_TIMEOUT_MINUTES,
+  parseDigestAt,
+  parseEscalateAfter,
+  parseOwnerMap,
+  parseSeverityList,
+  parseTimeZone,
+  type TriageSettings,
+} from './triage/triage-settings';
 
 /**
  * The one place that reads `process.env`. Every setting is parsed once into a frozen, typed
@@ -57,6 +67,18 @@ const positiveInt = (fallback: number) =>
       return n;
     });
 
+/** A setting parsed by one of the parsers the stack's settings share (`{ value }` or `{ problem }`). */
+const parsedText = <T>(parse: (text: string | undefined) => { value: T } | { problem: string }) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const parsed = parse(v);
+      if ('value' in parsed) return parsed.value;
+      ctx.addIssue({ code: 'custom', message: parsed.problem });
+      return z.NEVER;
+    });
+
 const ACCOUNT_ID = /^\d{12}$/;
 /** A mail domain as ONBOARDING_EMAIL_DOMAINS lists it (lower case). */
 const EMAIL_DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -86,6 +108,13 @@ const envSchema = z.object({
   ALERT_RULES_FILE: optionalText,
   RESPONDER_USER_IDS: list,
   RESPONDER_USERGROUP_ID: optionalText,
+  // The triage loop (issue 14): ask the actor, escalate the silent, the daily digest.
+  CONFIRM_SEVERITIES: parsedText((v) => parseSeverityList(v, DEFAULT_CONFIRM_SEVERITIES)),
+  CONFIRM_TIMEOUT_MINUTES: positiveInt(DEFAULT_CONFIRM_TIMEOUT_MINUTES),
+  CONFIRM_USER_MAP: parsedText(parseOwnerMap),
+  ESCALATE_AFTER_MINUTES: parsedText(parseEscalateAfter),
+  DIGEST_AT: parsedText(parseDigestAt),
+  DIGEST_TIME_ZONE: parsedText(parseTimeZone),
   // A comma list, or a JSON array for names that contain commas: ["ops,admin","break-glass-*"].
   PROTECTED_IAM_USERS: z
     .string()
@@ -168,6 +197,8 @@ export interface Config {
   };
   readonly alertRulesFile?: string;
   readonly responders: { readonly userIds: readonly string[]; readonly userGroupId?: string };
+  /** Ask the actor, escalate the silent, the daily digest (`app/triage/`). */
+  readonly triage: TriageSettings;
   readonly protectedIamUsers: readonly string[];
   readonly historyRegions: readonly string[];
   /**
@@ -243,6 +274,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accounts: { homeAccountId: e.HOME_ACCOUNT_ID, organizationId: e.ORGANIZATION_ID, memberAccountIds: e.MEMBER_ACCOUNT_IDS },
     alertRulesFile: e.ALERT_RULES_FILE,
     responders: { userIds: e.RESPONDER_USER_IDS, userGroupId: e.RESPONDER_USERGROUP_ID },
+    triage: {
+      confirmSeverities: e.CONFIRM_SEVERITIES,
+      confirmTimeoutMinutes: e.CONFIRM_TIMEOUT_MINUTES,
+      ownerMap: e.CONFIRM_USER_MAP,
+      escalateAfterMinutes: e.ESCALATE_AFTER_MINUTES,
+      ...(e.DIGEST_AT ? { digest: { ...e.DIGEST_AT, timeZone: e.DIGEST_TIME_ZONE } } : {}),
+    },
     protectedIamUsers: e.PROTECTED_IAM_USERS,
     historyRegions: e.HISTORY_REGIONS,
     historyViewerUserGroupId: e.HISTORY_VIEWER_USERGROUP_ID,
