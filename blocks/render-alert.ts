@@ -165,8 +165,9 @@ function actionsBlock(view: AlertView): ActionsBlock {
 /**
  * One Disable User button, behind a confirmation naming the user and why it is offered; undefined
  * when its value would not fit Slack's limit (a cut value would be broken JSON, so no button at all).
+ * Also put in an alert's thread when the actor answers that it was not them (`render-triage.ts`).
  */
-function disableButton(offer: DisableOffer, actionId: string, namesRole: boolean): Button | undefined {
+export function disableButton(offer: DisableOffer, actionId: string, namesRole: boolean): Button | undefined {
   const value = buttonValue(offer.value);
   if (!value) return undefined;
   const user = offer.value.u;

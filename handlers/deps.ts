@@ -29,6 +29,7 @@ import { type LocalStateOption, makeStateStore } from '../app/state/make-store';
 import { MemoryStore } from '../app/state/memory-store';
 import type { VersionedStore } from '../app/state/versioned-store';
 import { makeNotifierOnboarding, makeOnboardingClients } from './onboarding-deps';
+import { makeNotifierTriage } from './triage-deps';
 
 /**
  * The composition root: builds the clients and dependencies each handler needs, once per cold
@@ -122,6 +123,7 @@ export async function makeNotifierDeps(
     accounts: makeAccountDirectory(config, logger),
     tuning: { burstWindowSeconds: config.burstWindowSeconds },
     onboarding: makeNotifierOnboarding(config, logger, slack, store),
+    triage: makeNotifierTriage(config, logger),
   };
 }
 

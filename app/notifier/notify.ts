@@ -10,6 +10,7 @@ import { type ParsedItem, parseNotifierInput, syntheticEventId } from '../events
 import type { Logger } from '../logger';
 import type { NotifierOnboarding } from '../onboarding/notifier-onboarding';
 import type { VersionedStore } from '../state/versioned-store';
+import { type NotifierTriage, triageDelivered } from '../triage/start-triage';
 import { deliverInBurst } from './burst-grouping';
 import { NotifierBatchError } from './errors';
 import { claimEvent, completeEvent, releaseEvent } from './event-claims';
@@ -36,6 +37,8 @@ export interface NotifierDeps {
   accounts?: Pick<AccountDirectory, 'names'>;
   /** Powertools Metrics (namespace `IamAlerts`): `SlackConfigError` is counted here. */
   metrics?: Metrics;
+  /** The triage loop (`app/triage/`): without it (or without a store) alerts are only posted. */
+  triage?: NotifierTriage;
   tuning?: Partial<NotifierTuning>;
   /** Epoch milliseconds; tests move time. */
   clock?: () => number;
@@ -160,6 +163,8 @@ async function processItem(
       context.deadline,
     );
   }
+  // Triage (issue 14): index the alert, ask its actor, schedule its escalation. Never throws.
+  await triageDelivered(deps, context, prepared, outcome);
   return outcome;
 }
 

@@ -4,14 +4,15 @@ import { SLACK_LIMITS } from '../../blocks/limits';
  * Lists every way a posted message breaks Slack's Block Kit limits (empty when it fits).
  * Used on every message the tests see Slack receive.
  */
-export function blockKitViolations(message: { text?: unknown; blocks?: unknown }): string[] {
+export function blockKitViolations(message: { text?: unknown; blocks?: unknown }, options: { maxBlocks?: number } = {}): string[] {
+  const maxBlocks = options.maxBlocks ?? SLACK_LIMITS.blocksPerMessage;
   const problems: string[] = [];
   const text = message.text;
   if (typeof text !== 'string' || text.length === 0) problems.push('no text fallback');
   else if (text.length > SLACK_LIMITS.fallbackText) problems.push(`text fallback is ${text.length} chars`);
   const blocks = (message.blocks ?? []) as Array<Record<string, any>>;
   if (!Array.isArray(blocks)) return [...problems, 'blocks is not an array'];
-  if (blocks.length > SLACK_LIMITS.blocksPerMessage) problems.push(`${blocks.length} blocks`);
+  if (blocks.length > maxBlocks) problems.push(`${blocks.length} blocks`);
   blocks.forEach((block, i) => {
     const where = `block ${i} (${block.type})`;
     const check = (value: unknown, max: number, what: string) => {
