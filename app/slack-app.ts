@@ -1,6 +1,7 @@
 import { App, type Receiver } from '@slack/bolt';
 import { registerActionListeners } from './listeners/actions/index';
 import { registerCommandListeners } from './listeners/commands/index';
+import { registerEventListeners } from './listeners/events/index';
 import { boltLogger } from './slack/bolt-logger';
 import { isSlackResponseUrl } from './slack/response-url';
 import type { SlackAppDeps } from './slack-deps';
@@ -16,7 +17,7 @@ export interface SlackAppOptions {
 }
 
 /**
- * Builds the Bolt app with every listener (buttons, slash commands) registered.
+ * Builds the Bolt app with every listener (buttons, slash commands, the Home tab's event) registered.
  *
  * The app makes no Slack call when it is built or when a request arrives: Bolt, given a `token`,
  * calls `auth.test` (at construction, or on every request with `tokenVerificationEnabled: false`),
@@ -66,6 +67,7 @@ export function createSlackApp(deps: SlackAppDeps, options: SlackAppOptions): Ap
   });
   registerActionListeners(app, deps);
   registerCommandListeners(app, deps);
+  registerEventListeners(app, deps);
   return app;
 }
 

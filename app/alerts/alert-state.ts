@@ -2,7 +2,13 @@ import type { KnownBlock } from '@slack/types';
 import * as z from 'zod';
 import type { ReceivedBlock } from '../../blocks/edit-blocks';
 import { type Acknowledgement, readAcknowledgement } from '../../blocks/render-acknowledged';
-import { type AlertStateView, alertBase, renderAlertState, type UserContainmentView } from '../../blocks/render-alert-state';
+import {
+  type AlertBase,
+  type AlertStateView,
+  alertBase,
+  renderAlertState,
+  type UserContainmentView,
+} from '../../blocks/render-alert-state';
 import { iamUserName } from '../slack/payloads';
 import type { SlackAppDeps } from '../slack-deps';
 import { updateWithRetry } from '../state/versioned-store';
@@ -129,6 +135,25 @@ export async function recordReenable(
     if (!current?.users.some((u) => u.user === user)) return { result: false };
     const users = current.users.map((u) => (u.user === user ? { ...u, reenabled } : u));
     return { next: { ...current, users }, result: true };
+  });
+}
+
+/**
+ * Replaces the alert's base (the message as the notifier posted it) with `change(base)`, keeping
+ * what responders did: the triage loop raises an alert to critical this way when its actor answers
+ * that it was not them. An alert nobody has clicked yet is seeded from `seed`, the message as posted.
+ * @throws StateStoreError when the state table cannot be read or written.
+ */
+export async function reviseAlertBase(
+  deps: AlertStateDeps,
+  ref: AlertRef,
+  seed: ClickedAlert,
+  change: (base: AlertBase) => AlertBase,
+): Promise<void> {
+  await changeAlertState(deps, ref, (current) => {
+    const state = current ?? seedAlertState(seed);
+    const base = change({ text: state.base.text, blocks: state.base.blocks as ReceivedBlock[] });
+    return { next: { ...state, base: { text: base.text, blocks: base.blocks } }, result: undefined };
   });
 }
 

@@ -14,6 +14,7 @@ import { tellUser } from '../slack/ephemeral';
 import { userButtonValueSchema } from '../slack/payloads';
 import { authorizeResponder } from '../slack/responders';
 import type { SlackAppDeps } from '../slack-deps';
+import { noteDisabled } from '../triage/response-index';
 import { disableIamUser } from './disable-iam-user';
 import { ContainmentRefusedError, ContainmentTargetError } from './errors';
 
@@ -120,6 +121,11 @@ export const disableUserJob: JobHandler<DisableUserJob> = {
       logger.error('could not update the alert', { error: (error as Error).message });
       failures.push(`The alert could not be updated: ${escapeText((error as Error).message)}`);
       firstError ??= error;
+    }
+    // For the Home tab and the digest (issue 14): who is disabled and not yet re-enabled.
+    if (view.outcome !== 'failed') {
+      const alert = { channel: job.alert.channel, ts: job.alert.ts };
+      await noteDisabled(deps, { user: job.target.u, accountId: job.target.a, by: job.actorUserId, at: view.at.epochSeconds, alert });
     }
     if (firstError !== undefined) {
       const summary = containmentSummaryText({ ...view, headline: disableHeadline(view.outcome) });

@@ -8,6 +8,7 @@ import type { JobHandler } from '../jobs/types';
 import { tellUser } from '../slack/ephemeral';
 import { userButtonValueSchema } from '../slack/payloads';
 import { authorizeResponder } from '../slack/responders';
+import { noteReenabled } from '../triage/response-index';
 import { alertRefSchema, isRefusal } from './disable-user-job';
 import { reenableIamUser } from './reenable-iam-user';
 
@@ -95,6 +96,10 @@ export const reenableUserJob: JobHandler<ReenableUserJob> = {
         `${summary}. The report could not be posted in the thread: ${escapeText((error as Error).message)}`,
       );
       throw error;
+    }
+    // For the Home tab and the digest (issue 14): the user is no longer listed as disabled.
+    if (result.outcome === 'reenabled') {
+      await noteReenabled(deps, { user: job.target.u, accountId: job.target.a, by: job.actorUserId, at: at.epochSeconds });
     }
     // The alert is the thread's parent. Alerts disabled before alert state existed have none to update.
     const alert = { channel: job.report.channel, ts: job.report.threadTs };

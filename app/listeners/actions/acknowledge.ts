@@ -6,6 +6,7 @@ import { publishAlertState, recordAcknowledgement } from '../../alerts/alert-sta
 import { tellUser } from '../../slack/ephemeral';
 import { blockActionBodySchema, clickedMessage } from '../../slack/payloads';
 import type { SlackAppDeps } from '../../slack-deps';
+import { noteAcknowledged } from '../../triage/response-index';
 
 /**
  * Acknowledge: anyone in the channel may. The acknowledgement is recorded in the alert's state
@@ -42,6 +43,8 @@ export function registerAcknowledgeAction(app: App, deps: SlackAppDeps): void {
         await tellUser(deps, payload.response_url, alreadyAcknowledgedText(first));
         return;
       }
+      // For the Home tab and the digest (issue 14); escalation reads the alert's state itself.
+      await noteAcknowledged(deps, ref, { userId: payload.user.id, epochSeconds: Math.floor(now.getTime() / 1000) });
       await publishAlertState(deps, ref);
       logger.info('acknowledged alert', ref);
     } catch (error) {

@@ -60,11 +60,15 @@ export function registerDisableUserAction(app: App, deps: SlackAppDeps): void {
         await tellUser(deps, payload.response_url, 'Could not disable: the alert message was not found in the click.');
         return;
       }
+      // A Disable button in an alert's thread (put there when the actor answered that it was not
+      // them, issue 14) acts on the alert, the thread's parent: its report goes in that thread and
+      // its state (which the triage loop has already written) is what gets updated.
+      const alertTs = message.threadTs && message.threadTs !== message.ts ? message.threadTs : message.ts;
       const job: DisableUserJob = {
         target,
         actorUserId: payload.user.id,
         responseUrl: payload.response_url,
-        alert: { channel: message.channel, ts: message.ts, text: message.text, blocks: message.blocks },
+        alert: { channel: message.channel, ts: alertTs, text: message.text, blocks: message.blocks },
       };
       await deps.defer('disable-user', job);
       logger.info('disable user deferred', { iamUser: target.u, eventId: target.e });

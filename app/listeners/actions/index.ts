@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { SlackAppDeps } from '../../slack-deps';
 import { registerAcknowledgeAction } from './acknowledge';
+import { registerConfirmActorAction } from './confirm-actor';
 import { registerDisableUserAction } from './disable-user';
 import { registerHistoryMoreAction } from './history-more';
 import { registerReenableUserAction } from './reenable-user';
@@ -15,4 +16,5 @@ export function registerActionListeners(app: App, deps: SlackAppDeps): void {
   registerHistoryMoreAction(app, deps);
   registerSendSignInDetailsAction(app, deps);
   registerRevealPasswordAction(app, deps);
+  registerConfirmActorAction(app, deps);
 }
