@@ -2,6 +2,15 @@ import { z } from 'zod';
 import { forwarderRegionsFor } from '../app/catalog/regional-forwarding';
 import { parseProtectedUsers } from '../app/containment/protected-users';
 import { MAIL_DOMAIN } from '../app/onboarding/qualify';
+import {
+  DEFAULT_CONFIRM_SEVERITIES,
+  DEFAULT_CONFIRM_TIMEOUT_MINUTES,
+  parseDigestAt,
+  parseEscalateAfter,
+  parseOwnerMap,
+  parseSeverityList,
+  parseTimeZone,
+} from '../app/triage/triage-settings';
 import { SEVERITIES } from '../blocks/alert-view';
 
 /**
@@ -20,6 +29,12 @@ export const SETTING_SOURCES = {
   accountAliases: 'ACCOUNT_ALIASES',
   responderUserIds: 'RESPONDER_USER_IDS',
   responderUsergroupId: 'RESPONDER_USERGROUP_ID',
+  confirmSeverities: 'CONFIRM_SEVERITIES',
+  confirmTimeoutMinutes: 'CONFIRM_TIMEOUT_MINUTES',
+  confirmUserMap: 'CONFIRM_USER_MAP',
+  escalateAfterMinutes: 'ESCALATE_AFTER_MINUTES',
+  digestAt: 'DIGEST_AT',
+  digestTimeZone: 'DIGEST_TIME_ZONE',
   protectedIamUsers: 'PROTECTED_IAM_USERS',
   historyRegions: 'HISTORY_REGIONS',
   historyViewerUsergroupId: 'HISTORY_VIEWER_USERGROUP_ID',
@@ -78,6 +93,18 @@ const countOrZero = (fallback: number) =>
 const wholeNumber = (fallback: number) =>
   z.preprocess((v) => (v === undefined || v === '' ? fallback : typeof v === 'string' ? Number(v) : v), z.number().int().positive());
 
+/**
+ * A triage setting kept as text (cdk.json objects as JSON) for the functions' environment, once the
+ * runtime's parser accepts it: synth refuses what the functions would.
+ */
+const triageText = (parse: (text: string | undefined) => { value: unknown } | { problem: string }) =>
+  z
+    .preprocess((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : v), text)
+    .superRefine((v, ctx) => {
+      const parsed = parse(v);
+      if ('problem' in parsed) ctx.addIssue({ code: 'custom', message: parsed.problem });
+    });
+
 /** `key=value,key=value` (the same format as the runtime's environment variables), or a JSON object. */
 const pairs = (what: string) =>
   z.preprocess(
@@ -120,6 +147,22 @@ export const settingsSchema = z.strictObject({
   responderUserIds: list,
   /** A Slack user group whose members may press Disable User. */
   responderUsergroupId: text,
+  /**
+   * The triage loop (README, "The triage loop"), passed to the functions as written once the
+   * runtime's own parsers (`app/triage/triage-settings.ts`) accept it. Severities whose actor is
+   * asked "Was this you?": `critical,high` by default, `none` for nobody.
+   */
+  confirmSeverities: triageText((v) => parseSeverityList(v, DEFAULT_CONFIRM_SEVERITIES)),
+  /** Minutes the actor has to answer. @default 30 */
+  confirmTimeoutMinutes: wholeNumber(DEFAULT_CONFIRM_TIMEOUT_MINUTES),
+  /** Actor → Slack user (`alice=U0ALICE,bob=bob@example.com`, or a JSON object / cdk.json object). */
+  confirmUserMap: triageText(parseOwnerMap),
+  /** Minutes without an acknowledgement before escalating: `critical=15,high=60` by default, `none`. */
+  escalateAfterMinutes: triageText(parseEscalateAfter),
+  /** The daily digest's local time (`09:00`); unset: no digest. */
+  digestAt: triageText(parseDigestAt),
+  /** The digest's IANA time zone. @default UTC */
+  digestTimeZone: triageText(parseTimeZone),
   /**
    * IAM user names (globs allowed), spelled as IAM spells them, that Disable User must never touch:
    * enforced by an IAM deny too. A comma list, or a JSON array (cdk.json array, or a string) for

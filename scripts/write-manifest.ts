@@ -30,8 +30,9 @@ export class ManifestError extends Error {
 }
 
 /**
- * Returns the manifest text with `settings.interactivity.request_url` and each
- * `features.slash_commands[].url` set to `url`; comments and everything else unchanged.
+ * Returns the manifest text with `settings.interactivity.request_url`, each
+ * `features.slash_commands[].url` and (when the manifest subscribes to events)
+ * `settings.event_subscriptions.request_url` set to `url`; comments and everything else unchanged.
  * @throws ManifestError when the URL is not https or the manifest lacks those keys.
  */
 export function setRequestUrls(manifestText: string, url: string): { text: string; changed: string[] } {
@@ -41,6 +42,8 @@ export function setRequestUrls(manifestText: string, url: string): { text: strin
   if (doc.errors.length > 0) throw new ManifestError(`manifest.yml is not valid YAML: ${doc.errors[0]!.message}`);
   if (!isMap(doc.getIn(['settings', 'interactivity']))) throw new ManifestError('manifest.yml has no settings.interactivity');
   const paths: (string | number)[][] = [['settings', 'interactivity', 'request_url']];
+  // The Events API (the Home tab's app_home_opened) goes to the same Function URL.
+  if (isMap(doc.getIn(['settings', 'event_subscriptions']))) paths.push(['settings', 'event_subscriptions', 'request_url']);
   const commands = doc.getIn(['features', 'slash_commands']);
   if (isSeq(commands)) for (let i = 0; i < commands.items.length; i++) paths.push(['features', 'slash_commands', i, 'url']);
 

@@ -20,12 +20,14 @@ import { RESPONDER_ROLE_NAME } from '../../app/containment/responder-role';
 import { catalogEventSources } from '../../app/history/history-scope';
 import { JOB_MAX_AGE_SECONDS } from '../../app/jobs/envelope';
 import { JOB_NONCE_KEY_PREFIX } from '../../app/jobs/replay-guard';
+import { TRIAGE_KEY_PREFIX } from '../../app/triage/triage-keys';
 import { AlertTopics } from '../constructs/alert-topics';
 import { AlertsFunction } from '../constructs/alerts-function';
 import { AuditTrail } from '../constructs/audit-trail';
 import { CatalogRules, planRules } from '../constructs/catalog-rules';
 import { CONTAINMENT_NAG_ACKNOWLEDGEMENTS, containmentStatements } from '../constructs/containment-policy';
 import { addOnboarding } from '../constructs/onboarding-policy';
+import { TriageScheduler } from '../constructs/triage-scheduler';
 import { forwarderRegionsOf, type Settings } from '../settings';
 
 // The containment permissions (Disable User, Re-enable, LookupEvents) are built by one function for
@@ -152,6 +154,9 @@ export class IamAlertsStack extends Stack {
       environment: {
         ...common,
         POWERTOOLS_SERVICE_NAME: SLACK_CONFIG_ERROR_METRIC.service,
+        // The triage loop (issue 14): the notifier asks the actor; owner tags are read in this account only.
+        ...triageEnvironment(settings),
+        HOME_ACCOUNT_ID: Aws.ACCOUNT_ID,
         IDEMPOTENCY_TABLE_NAME: table.tableName,
         STATE_TABLE_NAME: table.tableName,
         // Organizations (issue 10): account names from ListAccounts need the organization, and it the home account.
@@ -190,6 +195,8 @@ export class IamAlertsStack extends Stack {
         HISTORY_EVENT_SOURCES: catalogEventSources(catalog.rules).join(','),
         // Shared state of the Slack side (alert state, job nonces), in the notifier's table.
         STATE_TABLE_NAME: table.tableName,
+        // The triage loop (issue 14): a "No" brings the next escalation forward to the critical interval.
+        ...triageEnvironment(settings),
         // Organizations (issue 10): the account whose IAM the role acts on directly; other accounts
         // go through their IamAlertsResponder role, within the organization and the allow-list.
         HOME_ACCOUNT_ID: Aws.ACCOUNT_ID,
@@ -207,7 +214,7 @@ export class IamAlertsStack extends Stack {
     secret.grantRead(slack);
     signingSecret.grantRead(slack);
     jobSigningKey.grantRead(slack);
-    // The Slack side reads and writes only its own items (alert state, job nonces), never the
+    // The Slack side reads and writes only its own items (alert state, job nonces, triage), never the
     // notifier's dedupe and burst records: one item at a time, by key prefix (dynamodb:LeadingKeys).
     slack.addToRolePolicy(
       new PolicyStatement({
@@ -215,7 +222,9 @@ export class IamAlertsStack extends Stack {
         actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
         resources: [table.tableArn],
         conditions: {
-          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${ALERT_STATE_KEY_PREFIX}*`, `${JOB_NONCE_KEY_PREFIX}*`] },
+          'ForAllValues:StringLike': {
+            'dynamodb:LeadingKeys': [`${ALERT_STATE_KEY_PREFIX}*`, `${JOB_NONCE_KEY_PREFIX}*`, `${TRIAGE_KEY_PREFIX}*`],
+          },
         },
       }),
     );
@@ -233,7 +242,26 @@ export class IamAlertsStack extends Stack {
     if (settings.organizationId) this.grantListAccounts([notifier, slack]);
     if (settings.organizationId) this.acceptOrganizationEvents(settings.organizationId);
 
+    // The triage loop (issue 14): the notifier reads owner tags; the scheduler escalates and digests.
+    this.grantReadOwnerTags(notifier);
+    const scheduler = new TriageScheduler(this, 'TriageScheduler', {
+      projectRoot,
+      namePrefix: prefix,
+      logRetention,
+      table,
+      botTokenSecret: secret,
+      environment: {
+        ...common,
+        ...triageEnvironment(settings),
+        ...definedOnly({
+          RESPONDER_USER_IDS: settings.responderUserIds.join(',') || undefined,
+          RESPONDER_USERGROUP_ID: settings.responderUsergroupId,
+        }),
+      },
+    });
+
     this.alarms(topics, [
+      ['SchedulerErrors', scheduler.function.metricErrors(), 'the triage scheduler failed (escalations and the digest wait)'],
       ['EventRulesDlqNotEmpty', eventRulesDlq.metricApproximateNumberOfMessagesVisible(), 'EventBridge could not deliver alerts to SNS'],
       [
         'NotifierSubscriptionDlqNotEmpty',
@@ -293,6 +321,7 @@ export class IamAlertsStack extends Stack {
     output('SlackSigningSecretName', signingSecret.secretName, 'Name of the Slack signing secret');
     output('NotifierFunctionName', notifier.functionName, 'The notifier Lambda function');
     output('SlackFunctionName', slack.functionName, 'The Slack Lambda function');
+    output('SchedulerFunctionName', scheduler.function.functionName, 'The triage scheduler (escalations, unanswered questions, digest)');
     output('StateTableName', table.tableName, 'DynamoDB table of dedupe and burst state');
     output('EventRuleNames', rules.rules.map((r) => r.name!).join(','), 'EventBridge rules built from the rule catalog');
     output(
@@ -356,6 +385,26 @@ export class IamAlertsStack extends Stack {
       statements: [new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [slack.functionArn] })],
     });
     for (const acknowledgement of CONTAINMENT_NAG_ACKNOWLEDGEMENTS) Validations.of(slack.role!).acknowledge(acknowledgement);
+  }
+
+  /**
+   * "Was this you?" (issue 14) finds an IAM user's owner by its `iam-alerts:owner-slack` and
+   * `iam-alerts:owner-email` tags: `iam:ListUserTags`, which reads tags and nothing else, on this
+   * account's users only (member accounts' actors are mapped by Identity Center or the settings).
+   */
+  private grantReadOwnerTags(notifier: AlertsFunction): void {
+    notifier.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'ReadIamUserOwnerTags',
+        actions: ['iam:ListUserTags'],
+        resources: [this.formatArn({ service: 'iam', region: '', resource: 'user', resourceName: '*' })],
+      }),
+    );
+    Validations.of(notifier.role!).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:user/*]',
+      reason:
+        'The actor of any alert may be any IAM user of the account; iam:ListUserTags reads only its tags (the owner tags that say whom to ask "Was this you?").',
+    });
   }
 
   /**
@@ -442,4 +491,16 @@ function definedOnly(values: Record<string, string | undefined>): Record<string,
 function joinPairs(map: Readonly<Record<string, string>>): string | undefined {
   const pairs = Object.entries(map).map(([k, v]) => `${k}=${v}`);
   return pairs.length > 0 ? pairs.join(',') : undefined;
+}
+
+/** The triage loop's settings as the functions read them (unset ones keep the runtime's defaults). */
+function triageEnvironment(settings: Settings): Record<string, string> {
+  return definedOnly({
+    CONFIRM_SEVERITIES: settings.confirmSeverities,
+    CONFIRM_TIMEOUT_MINUTES: String(settings.confirmTimeoutMinutes),
+    CONFIRM_USER_MAP: settings.confirmUserMap,
+    ESCALATE_AFTER_MINUTES: settings.escalateAfterMinutes,
+    DIGEST_AT: settings.digestAt,
+    DIGEST_TIME_ZONE: settings.digestTimeZone,
+  });
 }

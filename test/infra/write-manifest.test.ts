@@ -16,6 +16,13 @@ describe('setRequestUrls', () => {
     expect(changed).toContain('settings.interactivity.request_url');
   });
 
+  it('points the Events API (the Home tab) at the request URL too', () => {
+    const { text, changed } = setRequestUrls(manifest, URL);
+
+    expect(parse(text).settings.event_subscriptions.request_url).toBe(URL);
+    expect(changed).toContain('settings.event_subscriptions.request_url');
+  });
+
   it('changes nothing but the URLs: comments and folded text stay as written', () => {
     const { text } = setRequestUrls(manifest, URL);
 

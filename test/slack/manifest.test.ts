@@ -15,6 +15,9 @@ const SCOPE_OF_METHOD: Record<string, string | null> = {
   'conversations.open': 'im:write',
   'users.lookupByEmail': 'users:read.email',
   'views.open': null,
+  // The triage loop (issue 14): the "Was this you?" DM, whom to ask, the Home tab.
+  'users.info': 'users:read',
+  'views.publish': null,
 };
 
 function sourceFiles(dir: string): string[] {
@@ -55,5 +58,18 @@ describe('manifest.yml', () => {
 
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
     expect(manifest.oauth_config.scopes.user).toBeUndefined();
+  });
+
+  it('subscribes to app_home_opened on the same request URL, with the Home tab on (issue 14)', () => {
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_home_opened']);
+    expect(manifest.settings.event_subscriptions.request_url).toBe(manifest.settings.interactivity.request_url);
+    expect(manifest.features.app_home).toMatchObject({ home_tab_enabled: true, messages_tab_enabled: true });
+  });
+
+  it('gives the local Socket Mode app the same scopes and events, plus what the doctor reads', () => {
+    const local = parse(readFileSync(join(root, 'manifest.local.yml'), 'utf8'));
+    expect([...local.oauth_config.scopes.bot].sort()).toEqual([...manifest.oauth_config.scopes.bot, 'channels:read', 'groups:read'].sort());
+    expect(local.settings.event_subscriptions.bot_events).toEqual(manifest.settings.event_subscriptions.bot_events);
+    expect(local.features.app_home).toEqual(manifest.features.app_home);
   });
 });
