@@ -106,6 +106,12 @@ const envSchema = z.object({
   ORGANIZATION_ID: optionalText.refine((v) => v === undefined || /^o-[a-z0-9]{10,32}$/.test(v), 'expected an organization ID (o-...)'),
   MEMBER_ACCOUNT_IDS: list.refine((ids) => ids.every((id) => ACCOUNT_ID.test(id)), 'expected 12-digit account IDs, comma-separated'),
   ALERT_RULES_FILE: optionalText,
+  IAM_ALERTS_STACK_NAME: optionalText,
+  CDK_BOOTSTRAP_QUALIFIER: optionalText.refine((v) => v === undefined || /^[a-z0-9]{1,10}$/.test(v), 'expected a CDK bootstrap qualifier'),
+  DEPLOY_ROLE_ARN_PREFIX: optionalText.refine(
+    (v) => v === undefined || /^arn:aws[\w-]*:iam::\d{12}:role\//.test(v),
+    'expected a role ARN prefix',
+  ),
   RESPONDER_USER_IDS: list,
   RESPONDER_USERGROUP_ID: optionalText,
   // The triage loop (issue 14): ask the actor, escalate the silent, the daily digest.
@@ -196,6 +202,11 @@ export interface Config {
     readonly memberAccountIds: readonly string[];
   };
   readonly alertRulesFile?: string;
+  /**
+   * This deployment's own resources, which the notifier watches for tampering
+   * (`app/catalog/own-resources.ts`): the stack name, and the prefix of the roles that deploy it.
+   */
+  readonly ownResources: { readonly stackName?: string; readonly deployRoleArnPrefix?: string; readonly cdkQualifier?: string };
   readonly responders: { readonly userIds: readonly string[]; readonly userGroupId?: string };
   /** Ask the actor, escalate the silent, the daily digest (`app/triage/`). */
   readonly triage: TriageSettings;
@@ -273,6 +284,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accountAliases: e.ACCOUNT_ALIASES,
     accounts: { homeAccountId: e.HOME_ACCOUNT_ID, organizationId: e.ORGANIZATION_ID, memberAccountIds: e.MEMBER_ACCOUNT_IDS },
     alertRulesFile: e.ALERT_RULES_FILE,
+    ownResources: {
+      stackName: e.IAM_ALERTS_STACK_NAME,
+      deployRoleArnPrefix: e.DEPLOY_ROLE_ARN_PREFIX,
+      cdkQualifier: e.CDK_BOOTSTRAP_QUALIFIER,
+    },
     responders: { userIds: e.RESPONDER_USER_IDS, userGroupId: e.RESPONDER_USERGROUP_ID },
     triage: {
       confirmSeverities: e.CONFIRM_SEVERITIES,

@@ -7,6 +7,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createAccountAccess } from '../app/accounts/account-access';
 import { type AccountDirectory, createAccountDirectory } from '../app/accounts/account-directory';
 import { loadCatalog } from '../app/catalog/catalog-config';
+import { ownResourceRulesFor, withOwnResourceRules } from '../app/catalog/own-resources';
 import { type Config, ConfigError } from '../app/config';
 import { createHistoryCloudTrailClient } from '../app/history/cloudtrail-client';
 import { inProcessDefer, lambdaDefer, SELF_INVOKE_CLIENT_CONFIG } from '../app/jobs/dispatch';
@@ -105,7 +106,10 @@ export async function makeNotifierDeps(
   readSecret?: SecretReader,
   options: NotifierDepsOptions = {},
 ): Promise<NotifierDeps> {
-  const catalog = loadCatalog(config.alertRulesFile);
+  const catalog = withOwnResourceRules(
+    loadCatalog(config.alertRulesFile),
+    ownResourceRulesFor({ ...config.ownResources, homeAccountId: config.accounts.homeAccountId, region: config.awsRegion }),
+  );
   const [credentials, store] = await Promise.all([
     makeSlackCredentials(config, readSecret),
     makeStateStore(config, logger, options.localState),

@@ -50,7 +50,7 @@ export function createIamAlertsApp(options: IamAlertsAppOptions = {}): {
   });
   const forwarders = forwarderRegionsOf(settings).map((region) => {
     const name = forwarderStackName(settings.stackName, region);
-    const forwarder = new ForwarderStack(app, name, { region, catalog: stack.catalog, namePrefix: settings.stackName });
+    const forwarder = new ForwarderStack(app, name, { region, catalog: stack.forwarderCatalog, namePrefix: settings.stackName });
     // Deployed after the central stack: forwarded events then always find its rules.
     forwarder.addStackDependency(stack);
     return forwarder;

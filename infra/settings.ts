@@ -46,6 +46,7 @@ export const SETTING_SOURCES = {
   logRetentionDays: 'LOG_RETENTION_DAYS',
   allowAnyRegion: 'ALLOW_ANY_REGION',
   legacyDenyPolicyRemoval: 'LEGACY_DENY_POLICY_REMOVAL',
+  deployRoleArnPrefix: 'DEPLOY_ROLE_ARN_PREFIX',
   notifierReservedConcurrency: 'NOTIFIER_RESERVED_CONCURRENCY',
   slackReservedConcurrency: 'SLACK_RESERVED_CONCURRENCY',
   forwarderRegions: 'FORWARDER_REGIONS',
@@ -204,6 +205,18 @@ export const settingsSchema = z.strictObject({
    * carries that policy: the role then may delete no inline policy at all. @default true
    */
   legacyDenyPolicyRemoval: flag(true),
+  /**
+   * ARN prefix of the roles that deploy the stack, whose changes to iam-alerts' own resources are
+   * not alerted (`app/catalog/own-resources.ts`). @default CDK's bootstrap roles,
+   * `arn:<partition>:iam::<account>:role/cdk-<qualifier>-` (the qualifier from the
+   * `@aws-cdk/core:bootstrapQualifier` context, else CDK's default)
+   */
+  deployRoleArnPrefix: text.pipe(
+    z
+      .string()
+      .regex(/^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]*$/, 'expected a role ARN prefix, e.g. arn:aws:iam::123456789012:role/deploy-')
+      .optional(),
+  ),
   /**
    * Concurrency reserved for the notifier, so that nothing else in the account (a flood of requests
    * to the Slack function's public URL included) can starve alerting; also its ceiling. 0: reserve

@@ -126,8 +126,16 @@ function namesCall(match: ApiCallMatch, record: CloudTrailRecord): boolean {
 function conditionFailure(match: ApiCallMatch, record: CloudTrailRecord, actor: Actor): string | undefined {
   return (
     (match.requestParameters && requestConditionsFailure(record, match.requestParameters)) ??
-    (match.check && contentCheckFailure(match.check, record, actor))
+    (match.check && contentCheckFailure(match.check, record, actor)) ??
+    (match.exceptRoleArnPrefixes && exceptedRoleFailure(record, match.exceptRoleArnPrefixes))
   );
+}
+
+/** Why a call made through an excepted role (the stack's own deployment) does not alert. */
+function exceptedRoleFailure(record: CloudTrailRecord, prefixes: readonly string[]): string | undefined {
+  const issuer = record.userIdentity?.sessionContext?.sessionIssuer?.arn;
+  const excepted = typeof issuer === 'string' ? prefixes.find((prefix) => issuer.startsWith(prefix)) : undefined;
+  return excepted ? `made through ${issuer}, a role it does not watch (${excepted}…)` : undefined;
 }
 
 function whyNotInCatalog(record: CloudTrailRecord, catalog: Catalog, actor: Actor): string {

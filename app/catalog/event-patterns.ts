@@ -74,7 +74,7 @@ export function eventPatternsFor(catalog: Pick<Catalog, 'rules'>): CatalogEventP
   const bySource = new Map<string, { names: string[]; ruleIds: string[] }>();
   for (const rule of catalog.rules) {
     // Calls with conditions on the request get a pattern of their own (below), which carries them.
-    if (rule.match.kind !== 'api-call' || rule.match.requestParameters) continue;
+    if (rule.match.kind !== 'api-call' || rule.match.requestParameters || rule.match.exceptRoleArnPrefixes) continue;
     const group = bySource.get(rule.match.eventSource) ?? { names: [], ruleIds: [] };
     for (const name of rule.match.eventNames) if (!group.names.includes(name)) group.names.push(name);
     group.ruleIds.push(rule.id);
@@ -82,7 +82,9 @@ export function eventPatternsFor(catalog: Pick<Catalog, 'rules'>): CatalogEventP
   }
   for (const [eventSource, group] of bySource) patterns.push(...apiCallPatterns(eventSource, group.names, group.ruleIds));
   for (const rule of catalog.rules) {
-    if (rule.match.kind === 'api-call' && rule.match.requestParameters) patterns.push(requestConditionPattern(rule, rule.match));
+    if (rule.match.kind === 'api-call' && (rule.match.requestParameters || rule.match.exceptRoleArnPrefixes)) {
+      patterns.push(requestConditionPattern(rule, rule.match));
+    }
   }
   for (const rule of catalog.rules) {
     if (rule.match.kind === 'api-call') continue;
@@ -101,7 +103,12 @@ export function eventBridgeSource(eventSource: string): string {
  * The pattern of API calls of one service with the given names. Sign-in events (`GetSigninToken`)
  * come with either detail-type, so none is named for them; `source` and `eventName` pin the event.
  */
-function apiCallPattern(eventSource: string, names: readonly string[], request?: Record<string, unknown>): EventPatternJson {
+function apiCallPattern(
+  eventSource: string,
+  names: readonly string[],
+  request?: Record<string, unknown>,
+  exceptRoleArnPrefixes?: readonly string[],
+): EventPatternJson {
   const signIn = eventSource === SIGN_IN_EVENT_SOURCE;
   return {
     source: [eventBridgeSource(eventSource)],
@@ -113,6 +120,17 @@ function apiCallPattern(eventSource: string, names: readonly string[], request?:
       // root-activity takes no sign-in step, so these rules take root's too.
       ...(signIn ? {} : { userIdentity: { type: [{ 'anything-but': ['Root'] }] } }),
       ...(request ? { requestParameters: request } : {}),
+      // Calls through any other role, or by no role at all (an IAM user has no session issuer).
+      ...(exceptRoleArnPrefixes
+        ? {
+            $or: [
+              { userIdentity: { sessionContext: { sessionIssuer: { arn: [{ exists: false }] } } } },
+              ...exceptRoleArnPrefixes.map((prefix) => ({
+                userIdentity: { sessionContext: { sessionIssuer: { arn: [{ 'anything-but': { prefix } }] } } },
+              })),
+            ],
+          }
+        : {}),
     },
   };
 }
@@ -130,7 +148,12 @@ function requestConditionPattern(rule: AlertRule, match: Extract<RuleMatch, { ki
   return {
     id: rule.id,
     description: truncate(`iam-alerts: ${rule.title} (${rule.id})`),
-    pattern: apiCallPattern(match.eventSource, match.eventNames, requestParametersPattern(match.requestParameters ?? {})),
+    pattern: apiCallPattern(
+      match.eventSource,
+      match.eventNames,
+      match.requestParameters ? requestParametersPattern(match.requestParameters) : undefined,
+      match.exceptRoleArnPrefixes,
+    ),
     ruleIds: [rule.id],
     includeReadOnlyEvents: namesReadOnlyCall(match.eventNames),
   };

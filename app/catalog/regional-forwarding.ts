@@ -31,6 +31,8 @@ export const CENTRAL_REGION = 'us-east-1';
 export const GLOBAL_EVENT_SOURCES: readonly string[] = [
   'iam.amazonaws.com',
   'organizations.amazonaws.com',
+  // Account Management (EnableRegion, DisableRegion): a global endpoint in us-east-1.
+  'account.amazonaws.com',
   'cloudfront.amazonaws.com',
   'route53.amazonaws.com',
 ];

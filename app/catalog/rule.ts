@@ -29,6 +29,7 @@ export const targetSpecSchema = z.strictObject({
     'region',
     'trust-anchor',
     'profile',
+    'iam-alerts-resource',
   ]),
   /** Key in `requestParameters` holding the target's name or ARN. */
   param: z.string().optional(),
@@ -87,6 +88,12 @@ export const ruleMatchSchema = z.discriminatedUnion('kind', [
       .optional(),
     /** Only calls this content check passes; the EventBridge pattern is wider, and the notifier says why it ignored a call. */
     check: contentCheckIdSchema.optional(),
+    /**
+     * Not calls made through a role whose ARN starts with one of these (CloudTrail's
+     * `userIdentity.sessionContext.sessionIssuer.arn`): the stack's own deployment roles, which
+     * change its resources on every deploy. The EventBridge pattern carries the same exception.
+     */
+    exceptRoleArnPrefixes: z.array(z.string().min(1)).min(1).optional(),
   }),
   /** Console sign-ins (`ConsoleLogin`) by the given identity types. */
   z.strictObject({

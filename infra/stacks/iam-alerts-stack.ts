@@ -14,6 +14,7 @@ import type { Construct } from 'constructs';
 import { ALERT_STATE_KEY_PREFIX } from '../../app/alerts/alert-state';
 import { type Catalog, loadCatalog } from '../../app/catalog/catalog-config';
 import { eventPatternsFor } from '../../app/catalog/event-patterns';
+import { cdkDeployRoleArnPrefix, DEFAULT_CDK_QUALIFIER, ownResourceRules, withOwnResourceRules } from '../../app/catalog/own-resources';
 import { forwarderStackName } from '../../app/catalog/regional-forwarding';
 import { formatProtectedUsers } from '../../app/containment/protected-users';
 import { RESPONDER_ROLE_NAME } from '../../app/containment/responder-role';
@@ -55,8 +56,16 @@ export interface IamAlertsStackProps extends StackProps {
  * and (unless told one exists) a multi-region CloudTrail trail.
  */
 export class IamAlertsStack extends Stack {
-  /** The effective rule catalog (the operator's rules file applied): the forwarder and member stacks use it too. */
+  /** The effective rule catalog (the operator's rules file applied): the member stack uses it too. */
   readonly catalog: Catalog;
+  /** The catalog plus the rules that watch this deployment's own resources (`ownResourceRules`): the central rules. */
+  readonly watchedCatalog: Catalog;
+  /**
+   * What the forwarders carry: the catalog plus the watch on EventBridge rules, the only resources
+   * iam-alerts has in other regions (its forwarder rules, deployed by the same roles). The member
+   * stack, deployed by StackSets, carries no own-resource rule.
+   */
+  readonly forwarderCatalog: Catalog;
 
   constructor(scope: Construct, id: string, props: IamAlertsStackProps) {
     super(scope, id, props);
@@ -76,7 +85,23 @@ export class IamAlertsStack extends Stack {
       : undefined;
     const catalog = loadCatalog(rulesFile);
     this.catalog = catalog;
-    const planned = planRules(this, { namePrefix: prefix, patterns: eventPatternsFor(catalog) });
+    // Tampering with iam-alerts itself: exact rules from this stack's own names. The notifier builds
+    // the same rules from IAM_ALERTS_STACK_NAME, HOME_ACCOUNT_ID, AWS_REGION and DEPLOY_ROLE_ARN_PREFIX.
+    const qualifier = (this.node.tryGetContext('@aws-cdk/core:bootstrapQualifier') as string | undefined) ?? DEFAULT_CDK_QUALIFIER;
+    const deployRoleArnPrefix = settings.deployRoleArnPrefix ?? cdkDeployRoleArnPrefix(Aws.PARTITION, Aws.ACCOUNT_ID, qualifier);
+    const ownRules = ownResourceRules({
+      stackName: prefix,
+      partition: Aws.PARTITION,
+      region: Aws.REGION,
+      account: Aws.ACCOUNT_ID,
+      deployRoleArnPrefix,
+    });
+    this.watchedCatalog = withOwnResourceRules(catalog, ownRules);
+    this.forwarderCatalog = withOwnResourceRules(
+      catalog,
+      ownRules.filter((rule) => rule.match.kind === 'api-call' && rule.match.eventSource === 'events.amazonaws.com'),
+    );
+    const planned = planRules(this, { namePrefix: prefix, patterns: eventPatternsFor(this.watchedCatalog) });
 
     const topics = new AlertTopics(this, 'Topics', {
       namePrefix: prefix,
@@ -157,6 +182,13 @@ export class IamAlertsStack extends Stack {
         // The triage loop (issue 14): the notifier asks the actor; owner tags are read in this account only.
         ...triageEnvironment(settings),
         HOME_ACCOUNT_ID: Aws.ACCOUNT_ID,
+        // What the notifier needs to build the same own-resource rules as the patterns above (it
+        // derives CDK's deployment roles from HOME_ACCOUNT_ID unless told otherwise).
+        IAM_ALERTS_STACK_NAME: prefix,
+        ...definedOnly({
+          DEPLOY_ROLE_ARN_PREFIX: settings.deployRoleArnPrefix,
+          CDK_BOOTSTRAP_QUALIFIER: qualifier === DEFAULT_CDK_QUALIFIER ? undefined : qualifier,
+        }),
         IDEMPOTENCY_TABLE_NAME: table.tableName,
         STATE_TABLE_NAME: table.tableName,
         // Organizations (issue 10): account names from ListAccounts need the organization, and it the home account.

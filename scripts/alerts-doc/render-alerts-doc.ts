@@ -1,4 +1,5 @@
 import { CONTENT_CHECKS } from '../../app/catalog/content-checks';
+import { cdkDeployRoleArnPrefix, ownResourceRules } from '../../app/catalog/own-resources';
 import { describeRequestConditions } from '../../app/catalog/request-conditions';
 import type { AlertRule } from '../../app/catalog/rule';
 import { type SigmaCoverage, summariseSigmaCoverage } from './sigma-coverage';
@@ -56,6 +57,30 @@ export function renderAlertsDoc(rules: readonly AlertRule[], sigma: readonly Sig
       `| \`${rule.id}\`<br>${rule.title} | ${describeMatch(rule)} | ${rule.severity}${escalationNote(rule)} | ${cell(rule.why)} |`,
     );
   }
+  const own = ownResourceRules({
+    stackName: 'IamAlerts',
+    partition: 'aws',
+    region: 'us-east-1',
+    account: '<account>',
+    deployRoleArnPrefix: cdkDeployRoleArnPrefix('aws', '<account>'),
+  });
+  lines.push(
+    '',
+    '## Tampering with iam-alerts itself',
+    '',
+    'An attacker who silences the bot must cost them one last alert. The stack generates these rules',
+    "from its own names (`app/catalog/own-resources.ts`): every resource's name starts with the stack",
+    'name, so they are exact. They are critical, and changes made through the roles that deploy the stack',
+    "(CDK's bootstrap roles, or the `deployRoleArnPrefix` setting) are not alerted. The notifier builds the",
+    'same rules from `IAM_ALERTS_STACK_NAME`, `HOME_ACCOUNT_ID`, `AWS_REGION` and `DEPLOY_ROLE_ARN_PREFIX`,',
+    'which the stack sets; the forwarders carry them too, so tampering with a forwarder in another region',
+    'alerts. Two rules watch the EventBridge rules, since a rule cannot see its own deletion. Shown for the',
+    'stack `IamAlerts` in us-east-1:',
+    '',
+    '| Rule | Matches | Severity |',
+    '|---|---|---|',
+    ...own.map((rule) => `| \`${rule.id}\`<br>${rule.title} | ${describeMatch(rule)} | ${rule.severity} |`),
+  );
   const summary = summariseSigmaCoverage(sigma);
   lines.push(
     '',
@@ -92,6 +117,9 @@ function describeMatch(rule: AlertRule): string {
       const conditions = [
         m.requestParameters ? `when ${describeRequestConditions(m.requestParameters)}` : undefined,
         m.check ? CONTENT_CHECKS[m.check].description : undefined,
+        m.exceptRoleArnPrefixes
+          ? `unless made through a role starting with ${m.exceptRoleArnPrefixes.map((p) => `\`${p}\``).join(' or ')}`
+          : undefined,
       ].filter(Boolean);
       return `${m.eventNames.map((n) => `\`${n}\``).join(', ')} (${m.eventSource})${conditions.map((c) => ` ${cell(c!)}`).join('')}`;
     }

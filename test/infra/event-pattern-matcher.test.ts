@@ -56,3 +56,14 @@ describe('deliveredToRule', () => {
     expect(deliveredToRule({ pattern, includeReadOnlyEvents: true }, getCallerIdentity)).toBe(true);
   });
 });
+
+describe('matchesEventPattern on nested paths', () => {
+  const issuer = { detail: { userIdentity: { sessionContext: { sessionIssuer: { arn: [{ exists: false }] } } } } };
+
+  it('holds exists:false under a missing parent (EventBridge matches flattened paths), and nothing else', () => {
+    expect(matchesEventPattern(issuer, { detail: { userIdentity: { type: 'IAMUser' } } })).toBe(true);
+    expect(matchesEventPattern(issuer, { detail: {} })).toBe(true);
+    expect(matchesEventPattern(issuer, { detail: { userIdentity: { sessionContext: { sessionIssuer: { arn: 'arn:x' } } } } })).toBe(false);
+    expect(matchesEventPattern({ detail: { userIdentity: { type: ['IAMUser'] } } }, { detail: {} })).toBe(false);
+  });
+});

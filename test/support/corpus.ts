@@ -57,6 +57,21 @@ export function loadWrittenCloudTrailFixtures(): CorpusRecord[] {
     });
 }
 
+/**
+ * Changes to iam-alerts' own resources (`test/fixtures/own-resources/tampering.jsonl`, written for
+ * this project): for the rules the stack generates from its own names (`ownResourceRules`), with
+ * the stack `IamAlerts` in account 123456789012, us-east-1. Keyed `own-resources:<line>`.
+ */
+export function loadOwnResourceFixtures(): CorpusRecord[] {
+  return readJsonl(join(FIXTURES_DIR, 'own-resources', 'tampering.jsonl')).map((value, i) => ({
+    key: `own-resources:${i + 1}`,
+    file: 'own-resources/tampering',
+    line: i + 1,
+    value,
+    origin: { writtenFor: 'iam-alerts', file: 'test/fixtures/own-resources/tampering.jsonl' },
+  }));
+}
+
 /** The real corpus and the records written for this project: what the catalog is tested on. */
 export function loadCatalogTestRecords(): CorpusRecord[] {
   return [...loadCloudTrailCorpus(), ...loadWrittenCloudTrailFixtures()];

@@ -16,7 +16,8 @@ export function matchesEventPattern(pattern: Record<string, unknown>, event: unk
     }
     const actual = event[key];
     if (Array.isArray(expected)) return matchesLeaf(expected, actual);
-    if (isObject(expected)) return actual !== undefined && matchesEventPattern(expected, actual);
+    // EventBridge matches on flattened paths: under a missing object only `exists: false` holds.
+    if (isObject(expected)) return matchesEventPattern(expected, actual === undefined ? {} : actual);
     throw new Error(`pattern key ${key} must be an array or an object`);
   });
 }
