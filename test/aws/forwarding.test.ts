@@ -15,6 +15,7 @@ import { classifyEvent } from '../../app/catalog/classify-event';
 import { GLOBAL_EVENT_SOURCES } from '../../app/catalog/regional-forwarding';
 import { cloudTrailRecordSchema } from '../../app/events/cloudtrail-record';
 import { createIamAlertsApp } from '../../infra/app';
+import { resolveIntrinsics } from '../infra/support/resolve-intrinsics';
 import { cloudTrailDetailType, loadCloudTrailCorpus } from '../support/corpus';
 
 /**
@@ -63,14 +64,26 @@ function synthesizedRules() {
     stackProps: { projectRoot: PROJECT_ROOT },
   });
   app.synth();
-  const rules = (template: { Resources: Record<string, any> }): Rule[] =>
+  // Patterns as CloudFormation resolves them where each template is deployed (the own-resource
+  // rules name the account and region in ARNs).
+  const rules = (template: { Resources: Record<string, any> }, env: { account: string; region: string }): Rule[] =>
     Object.values(template.Resources)
       .filter((r) => r.Type === 'AWS::Events::Rule')
-      .map((r) => ({ name: r.Properties.Name, pattern: r.Properties.EventPattern, state: r.Properties.State, condition: r.Condition }));
+      .map((r) => ({
+        name: r.Properties.Name,
+        pattern: resolveIntrinsics(r.Properties.EventPattern, env),
+        state: r.Properties.State,
+        condition: r.Condition,
+      }));
   return {
-    central: rules(Template.fromStack(stack).toJSON() as never),
-    forwarder: rules(Template.fromStack(forwarders.find((f) => f.region === 'eu-north-1')!).toJSON() as never),
-    memberRegional: rules(Template.fromStack(member).toJSON() as never).filter((r) => r.condition === 'ForwardRegionalPatterns'),
+    central: rules(Template.fromStack(stack).toJSON() as never, { account: CENTRAL, region: 'us-east-1' }),
+    forwarder: rules(Template.fromStack(forwarders.find((f) => f.region === 'eu-north-1')!).toJSON() as never, {
+      account: CENTRAL,
+      region: 'eu-north-1',
+    }),
+    memberRegional: rules(Template.fromStack(member).toJSON() as never, { account: MEMBER, region: 'eu-north-1' }).filter(
+      (r) => r.condition === 'ForwardRegionalPatterns',
+    ),
   };
 }
 

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 
 /**
  * Starts moto's server mode (the AWS API emulator) on a free loopback port for the integration
@@ -65,10 +66,18 @@ export async function startMotoServer(options: { env?: NodeJS.ProcessEnv; timeou
       reject(new Error(`moto_server exited with code ${code} before it was ready:\n${output}`));
     });
   });
-  // Keep draining its request log so that the pipe never fills and blocks the server.
-  child.stdout?.resume();
+  // Keep draining its request log so that the pipe never fills and blocks the server. With
+  // MOTO_LOG=<file>, the log (and any traceback behind a 500) is appended there for debugging.
   child.stderr?.removeAllListeners('data');
-  child.stderr?.resume();
+  child.stdout?.removeAllListeners('data');
+  if (process.env.MOTO_LOG) {
+    const log = createWriteStream(process.env.MOTO_LOG, { flags: 'a' });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+  } else {
+    child.stdout?.resume();
+    child.stderr?.resume();
+  }
   await waitUntilAnswering(endpoint);
   return {
     endpoint,
