@@ -20,30 +20,50 @@ export interface LookupAttribute {
 }
 
 /**
+ * A service the catalog names by no more than this many API calls is looked up by event name: a
+ * busy source such as EC2 or CloudWatch Logs, watched for one or three calls, would otherwise be
+ * read whole at LookupEvents' 2 requests per second.
+ */
+export const EVENT_NAME_LOOKUP_MAX = 3;
+
+/**
  * The LookupEvents queries that cover a catalog (LookupEvents takes one attribute per call): one
- * per event source its rules name, `signin.amazonaws.com` for console sign-in rules, and
- * `Username=root` for root activity in any service.
+ * per event source its rules name (or, for a source named by at most {@link EVENT_NAME_LOOKUP_MAX}
+ * API calls and by no sign-in or user-agent rule, one per event name), `signin.amazonaws.com` for
+ * console sign-in rules, and `Username=root` for root activity in any service.
  */
 export function lookupAttributesForCatalog(catalog: Catalog): LookupAttribute[] {
-  const sources = new Set<string>();
+  const wholeSources = new Set<string>();
+  const namesBySource = new Map<string, Set<string>>();
   let root = false;
   for (const rule of catalog.rules) {
     switch (rule.match.kind) {
-      case 'api-call':
-        sources.add(rule.match.eventSource);
+      case 'api-call': {
+        const names = namesBySource.get(rule.match.eventSource) ?? new Set<string>();
+        for (const name of rule.match.eventNames) names.add(name);
+        namesBySource.set(rule.match.eventSource, names);
         break;
+      }
       case 'console-sign-in':
-        sources.add('signin.amazonaws.com');
+        wholeSources.add('signin.amazonaws.com');
         break;
       case 'offensive-user-agent':
-        for (const source of rule.match.eventSources) sources.add(source);
+        for (const source of rule.match.eventSources) wholeSources.add(source);
         break;
       case 'root-activity':
         root = true;
         break;
     }
   }
-  const attributes: LookupAttribute[] = [...sources].sort().map((value) => ({ key: 'EventSource', value }));
+  const byName: string[] = [];
+  for (const [source, names] of namesBySource) {
+    if (!wholeSources.has(source) && names.size <= EVENT_NAME_LOOKUP_MAX) byName.push(...names);
+    else wholeSources.add(source);
+  }
+  const attributes: LookupAttribute[] = [
+    ...[...wholeSources].sort().map((value): LookupAttribute => ({ key: 'EventSource', value })),
+    ...[...new Set(byName)].sort().map((value): LookupAttribute => ({ key: 'EventName', value })),
+  ];
   if (root) attributes.push({ key: 'Username', value: 'root' });
   return attributes;
 }
@@ -80,34 +100,34 @@ export interface LookupWindowOptions {
 
 /** Steps in a row that end throttled without reading anything before we give up. */
 const MAX_STALLED_STEPS = 5;
-/** A history cursor holds at most 20 lookup streams. */
+/** A history cursor holds at most 20 lookup streams: more queries are read in several passes. */
 const MAX_STREAMS = 20;
 
 /**
  * Reads the whole window and returns its distinct events, oldest first. Regions are read side by
  * side (each has its own 2 requests/s); the queries of one region share its pace.
- * @throws LookupWindowError when the window cannot be read (too many queries, or CloudTrail keeps
- *   throttling); HistoryLookupError (from `lookupIamHistory`) for AccessDenied, missing
+ * @throws LookupWindowError when the window cannot be read (CloudTrail keeps throttling);
+ *   HistoryLookupError (from `lookupIamHistory`) for AccessDenied, missing
  *   credentials and the like, naming the region.
  */
 export async function lookupWindow(window: LookupWindow, options: LookupWindowOptions): Promise<HistoryEvent[]> {
-  if (window.attributes.length > MAX_STREAMS) {
-    throw new LookupWindowError(
-      `${window.attributes.length} LookupEvents queries per region is more than ${MAX_STREAMS}: disable some catalog rules`,
-    );
-  }
   const startTime = Math.floor(window.start.getTime() / 1000);
   const endTime = Math.ceil(window.end.getTime() / 1000);
   if (window.attributes.length === 0 || endTime <= startTime) return [];
   const found = new Map<string, HistoryEvent>();
   const progress: LookupProgress = { scanned: 0, found: 0, calls: 0 };
 
+  const passes: LookupAttribute[][] = [];
+  for (let i = 0; i < window.attributes.length; i += MAX_STREAMS) passes.push(window.attributes.slice(i, i + MAX_STREAMS));
   const readRegion = async (region: string): Promise<void> => {
+    for (const attributes of passes) await readPass(region, attributes);
+  };
+  const readPass = async (region: string, attributes: readonly LookupAttribute[]): Promise<void> => {
     // NextTokens are valid only with the same StartTime and EndTime, so the window is fixed here.
     let cursor: HistoryCursor | undefined = {
       startTime,
       endTime,
-      streams: window.attributes.map(({ key, value }) => ({ region, key, value, skip: 0, done: false })),
+      streams: attributes.map(({ key, value }) => ({ region, key, value, skip: 0, done: false })),
     };
     let stalled = 0;
     while (cursor && !options.signal?.aborted) {
