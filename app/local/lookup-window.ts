@@ -20,17 +20,26 @@ export interface LookupAttribute {
 }
 
 /**
- * A service the catalog names by no more than this many API calls is looked up by event name: a
- * busy source such as EC2 or CloudWatch Logs, watched for one or three calls, would otherwise be
- * read whole at LookupEvents' 2 requests per second.
+ * Services whose own API is called all day in most accounts (instances and VPCs described, log
+ * groups and streams created by every new Lambda environment): read whole at
+ * LookupEvents' 2 requests per second they would take a page per 50 events. When the catalog
+ * watches a few of their calls, those are looked up by event name instead. A quiet service stays
+ * one query: each query costs at least one request (half a second) per poll and region.
  */
+export const HIGH_VOLUME_SOURCES: ReadonlySet<string> = new Set([
+  'ec2.amazonaws.com',
+  'logs.amazonaws.com',
+]);
+
+/** A high-volume service the catalog names by more calls than this is read whole. */
 export const EVENT_NAME_LOOKUP_MAX = 3;
 
 /**
  * The LookupEvents queries that cover a catalog (LookupEvents takes one attribute per call): one
- * per event source its rules name (or, for a source named by at most {@link EVENT_NAME_LOOKUP_MAX}
- * API calls and by no sign-in or user-agent rule, one per event name), `signin.amazonaws.com` for
- * console sign-in rules, and `Username=root` for root activity in any service.
+ * per event source its rules name (or, for a {@link HIGH_VOLUME_SOURCES high-volume} source named
+ * by at most {@link EVENT_NAME_LOOKUP_MAX} API calls and by no sign-in or user-agent rule, one per
+ * event name), `signin.amazonaws.com` for console sign-in rules, and `Username=root` for root
+ * activity in any service.
  */
 export function lookupAttributesForCatalog(catalog: Catalog): LookupAttribute[] {
   const wholeSources = new Set<string>();
@@ -57,7 +66,8 @@ export function lookupAttributesForCatalog(catalog: Catalog): LookupAttribute[] 
   }
   const byName: string[] = [];
   for (const [source, names] of namesBySource) {
-    if (!wholeSources.has(source) && names.size <= EVENT_NAME_LOOKUP_MAX) byName.push(...names);
+    const readByName = HIGH_VOLUME_SOURCES.has(source) && !wholeSources.has(source) && names.size <= EVENT_NAME_LOOKUP_MAX;
+    if (readByName) byName.push(...names);
     else wholeSources.add(source);
   }
   const attributes: LookupAttribute[] = [

@@ -38,6 +38,9 @@ async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 10
  * fake), jobs in-process, and the poller posting from CloudTrail (mocked at the SDK) to the Slack
  * fake, all in one process until Ctrl-C.
  */
+/** The real pacer: the first poll takes about 9 s before the alert can be posted. */
+const FIRST_POLL_MS = 25_000;
+
 describe('iam-alerts start with Slack tokens', () => {
   let slack: FakeSlack;
   let socket: FakeSocketMode;
@@ -92,8 +95,11 @@ describe('iam-alerts start with Slack tokens', () => {
     const running = main(['start'], io);
 
     // The poller posts the alert.
-    const alert = await until('the alert', () =>
-      slack.callsTo('chat.postMessage').find((c) => String(c.body.text).includes('IAM user created: mallory')),
+    const alert = await until(
+      'the alert',
+      () => slack.callsTo('chat.postMessage').find((c) => String(c.body.text).includes('IAM user created: mallory')),
+      // The first poll reads every query of the default catalog (about 18) at LookupEvents' 2 requests/s.
+      FIRST_POLL_MS,
     );
     expect(alert.body.channel).toBe('C0ALERTS');
     expect(alert.headers.authorization).toBe('Bearer xoxb-local');

@@ -2,7 +2,7 @@ import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrai
 import { mockClient } from 'aws-sdk-client-mock';
 import { buildCatalog, DEFAULT_CATALOG } from '../../app/catalog/catalog-config';
 import { createLookupPacer } from '../../app/history/pacer';
-import { EVENT_NAME_LOOKUP_MAX, lookupAttributesForCatalog, lookupWindow } from '../../app/local/lookup-window';
+import { EVENT_NAME_LOOKUP_MAX, HIGH_VOLUME_SOURCES, lookupAttributesForCatalog, lookupWindow } from '../../app/local/lookup-window';
 import { fakeEventHistory, type StoredEvent } from '../history/support/event-history';
 import { virtualTime } from '../history/support/virtual-time';
 
@@ -23,23 +23,38 @@ describe('lookupAttributesForCatalog', () => {
     expect(attributes).toContainEqual({ key: 'Username', value: 'root' });
   });
 
-  it('reads a service whole once the catalog names more than a few of its calls', () => {
-    const eventNames = Array.from({ length: EVENT_NAME_LOOKUP_MAX + 1 }, (_, i) => `PutThing${i}`);
+  it('reads a quiet service whole: one query per poll, not one per call', () => {
+    const sources = lookupAttributesForCatalog(DEFAULT_CATALOG)
+      .filter((a) => a.key === 'EventSource')
+      .map((a) => a.value);
+
+    expect(HIGH_VOLUME_SOURCES.has('account.amazonaws.com')).toBe(false);
+    expect(sources).toEqual(expect.arrayContaining(['account.amazonaws.com', 'access-analyzer.amazonaws.com']));
+  });
+
+  it('fits the default catalog in one cursor (20 queries), so a poll reads each region in one pass', () => {
+    expect(lookupAttributesForCatalog(DEFAULT_CATALOG).length).toBeLessThanOrEqual(20);
+  });
+
+  it('reads a high-volume service whole once the catalog names more than a few of its calls', () => {
+    const eventNames = Array.from({ length: EVENT_NAME_LOOKUP_MAX + 1 }, (_, i) => `DeleteThing${i}`);
     const catalog = buildCatalog({
       rules: {
         add: [
           {
-            id: 'kms-many',
-            title: 'KMS',
+            id: 'ec2-many',
+            title: 'EC2',
             severity: 'low',
             why: 'test',
-            match: { kind: 'api-call', eventSource: 'kms.amazonaws.com', eventNames },
+            match: { kind: 'api-call', eventSource: 'ec2.amazonaws.com', eventNames },
           },
         ],
       },
     });
+    const attributes = lookupAttributesForCatalog(catalog);
 
-    expect(lookupAttributesForCatalog(catalog)).toContainEqual({ key: 'EventSource', value: 'kms.amazonaws.com' });
+    expect(attributes).toContainEqual({ key: 'EventSource', value: 'ec2.amazonaws.com' });
+    expect(attributes).not.toContainEqual({ key: 'EventName', value: 'DeleteFlowLogs' });
   });
 });
 
