@@ -9,7 +9,10 @@ import { DEFAULT_STATE_FILE, fileStateStore } from '../app/local/state-file';
 import { createLogger } from '../app/logger';
 import { processNotifierInput } from '../app/notifier/notify';
 import { createSlackApp } from '../app/slack-app';
+import { FileStore } from '../app/state/file-store';
+import { runTriageTimer } from '../app/triage/triage-timer';
 import { makeNotifierDeps, makeSlackAppDeps } from '../handlers/deps';
+import { schedulerDepsOver } from '../handlers/triage-deps';
 import { type CliIo, describeError, EXIT } from './command';
 
 /**
@@ -62,14 +65,16 @@ export function makeCloudTrailReader(time?: { now: () => number; sleep: (ms: num
 export async function runLocalBot(config: Config, io: CliIo): Promise<number> {
   const logger = createLogger('iam-alerts-local');
   const appToken = config.slack.appToken!;
-  const slackDeps = await makeSlackAppDeps(config, logger, { defer: 'in-process' });
+  const statePath = resolve(io.cwd, config.localStateFile ?? DEFAULT_STATE_FILE);
+  // One store for the buttons, the notifier and the triage timer (issue 14): alerts' state, whom
+  // was asked, what is due. A file beside the poller's state, so escalations survive a restart.
+  const triagePath = triageStatePath(statePath);
+  const slackDeps = await makeSlackAppDeps(config, logger, { defer: 'in-process', localStore: new FileStore(triagePath) });
   const app = createSlackApp(slackDeps, { socketMode: { appToken } });
-  // Grouping and dedupe in memory: the poller's state file already keeps restarts from reposting.
-  const notifierDeps = await makeNotifierDeps(config, logger, undefined, { localState: 'memory' });
+  const notifierDeps = { ...(await makeNotifierDeps(config, logger, undefined, { localState: 'memory' })), store: slackDeps.store };
   const { catalog } = notifierDeps;
   const reader = makeCloudTrailReader();
   const attributes = lookupAttributesForCatalog(catalog);
-  const statePath = resolve(io.cwd, config.localStateFile ?? DEFAULT_STATE_FILE);
   const poller = createPoller({
     fetchWindow: (start, end, signal) =>
       lookupWindow(
@@ -89,17 +94,27 @@ export async function runLocalBot(config: Config, io: CliIo): Promise<number> {
       'iam-alerts is running locally: Slack buttons and /iam-events over Socket Mode, jobs in this process.',
       `Polling CloudTrail (${attributes.map((a) => a.value).join(', ')}) in ${config.historyRegions.join(', ')} every ${config.pollIntervalSeconds}s; posting to ${config.slack.channelId}.`,
       `State: ${statePath}. New events reach LookupEvents minutes after they happen. Ctrl-C to stop.`,
+      `Triage (Was this you?, escalations, the Home tab${config.triage.digest ? ', the daily digest' : ''}): every minute, state in ${triagePath}.`,
       '',
     ].join('\n'),
   );
   try {
-    await poller.run(config.pollIntervalSeconds * 1000, io.signal, (report) => io.stderr.write(pollLine(report)));
+    await Promise.all([
+      poller.run(config.pollIntervalSeconds * 1000, io.signal, (report) => io.stderr.write(pollLine(report))),
+      // The scheduler Lambda's schedule, as an in-process timer over the same state.
+      runTriageTimer(schedulerDepsOver(config, logger, slackDeps.store, slackDeps.slack), io.signal, abortableSleep),
+    ]);
   } finally {
     await app.stop();
     await slackDeps.settled();
   }
   io.stderr.write('iam-alerts stopped.\n');
   return EXIT.ok;
+}
+
+/** Where the local bot keeps the triage state: beside the poller's state file (`.iam-alerts-state.triage.json`). */
+export function triageStatePath(statePath: string): string {
+  return statePath.endsWith('.json') ? `${statePath.slice(0, -'.json'.length)}.triage.json` : `${statePath}.triage.json`;
 }
 
 function pollLine(report: PollReport): string {
