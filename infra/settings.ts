@@ -49,6 +49,7 @@ export const SETTING_SOURCES = {
   deployRoleArnPrefix: 'DEPLOY_ROLE_ARN_PREFIX',
   notifierReservedConcurrency: 'NOTIFIER_RESERVED_CONCURRENCY',
   slackReservedConcurrency: 'SLACK_RESERVED_CONCURRENCY',
+  schedulerReservedConcurrency: 'SCHEDULER_RESERVED_CONCURRENCY',
   forwarderRegions: 'FORWARDER_REGIONS',
   identityCenterRegion: 'IDENTITY_CENTER_REGION',
   organizationId: 'ORGANIZATION_ID',
@@ -228,6 +229,15 @@ export const settingsSchema = z.strictObject({
    * public Function URL (each one an invocation) cannot use more than this. 0: no cap. @default 10
    */
   slackReservedConcurrency: countOrZero(10),
+  /**
+   * Concurrency reserved for the triage scheduler (escalations, unanswered questions, the digest),
+   * for the notifier's reason: nothing else in the account can starve the escalation of an alert.
+   * One is enough and also a ceiling: it runs once a minute for under a minute, so a second
+   * delivery of the same minute waits for the first (or, after a minute, is dropped: the next run
+   * catches up) instead of running beside it. 0: reserve none (accounts whose concurrency quota is
+   * too low to reserve). @default 1
+   */
+  schedulerReservedConcurrency: countOrZero(1),
   /**
    * Regions that get a forwarder stack (their sign-in, Identity Center, CloudTrail, STS and root
    * events to the us-east-1 default bus). `none`: no forwarder at all (an organization whose

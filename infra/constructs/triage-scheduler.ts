@@ -20,6 +20,11 @@ export interface TriageSchedulerProps {
   /** The bot-token secret (`<stack>/slack`): the scheduler posts escalations and the digest. */
   readonly botTokenSecret: ISecret;
   readonly environment: Record<string, string>;
+  /**
+   * Concurrency reserved for the scheduler (also its ceiling); 0 or undefined: none.
+   * @default undefined
+   */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -47,6 +52,7 @@ export class TriageScheduler extends Construct {
       description: 'iam-alerts scheduler: escalations of unacknowledged alerts, unanswered questions, the daily digest',
       logRetention: props.logRetention,
       timeout: Duration.seconds(60),
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       environment: { ...props.environment, POWERTOOLS_SERVICE_NAME: 'iam-alerts-scheduler', STATE_TABLE_NAME: props.table.tableName },
     });
     props.botTokenSecret.grantRead(this.function);

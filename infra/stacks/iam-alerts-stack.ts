@@ -282,6 +282,8 @@ export class IamAlertsStack extends Stack {
       logRetention,
       table,
       botTokenSecret: secret,
+      // Escalation is alerting too: capacity of its own, like the notifier's.
+      reservedConcurrentExecutions: settings.schedulerReservedConcurrency,
       environment: {
         ...common,
         ...triageEnvironment(settings),

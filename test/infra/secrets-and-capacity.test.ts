@@ -8,8 +8,8 @@ import { createIamAlertsApp } from '../../infra/app';
 /**
  * Issue 11, items 1, 7 and 8 in the synthesized template: each function reads only the secrets it
  * needs, the job signing key is generated, Lambda delivers no job older than the job side accepts,
- * and concurrency is reserved for the notifier and capped for the Slack function. (The cdk-nag
- * check over the whole stack is in iam-alerts-stack.test.ts.)
+ * and concurrency is reserved for the notifier and the triage scheduler and capped for the Slack
+ * function. (The cdk-nag check over the whole stack is in iam-alerts-stack.test.ts.)
  */
 const PROJECT_ROOT = resolve(__dirname, '../..');
 const CDK_JSON_CONTEXT = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
@@ -91,37 +91,45 @@ describe('secrets, concurrency and asynchronous delivery in the template', () =>
     expect(template.Outputs.SlackSigningSecretName).toBeDefined();
   });
 
-  it('has Lambda drop (to the dead-letter queue) any job older than the job side accepts, after at most 2 retries', () => {
+  it('has Lambda drop (to the dead-letter queue) any job older than the job side accepts, after at most 2 retries, and retry no scheduler run', () => {
     const [slackId] = fn('iam-alerts Slack app');
-    // The triage scheduler has its own (no retry: triage-stack.test.ts).
-    const configs = resources().filter(([id, r]) => r.Type === 'AWS::Lambda::EventInvokeConfig' && !id.startsWith('TriageScheduler'));
-    expect(configs).toHaveLength(1);
-    expect(configs[0]![1].Properties).toMatchObject({
-      FunctionName: { Ref: slackId },
+    const [schedulerId] = fn('iam-alerts scheduler');
+    // Every function's asynchronous delivery, by function: the notifier keeps Lambda's defaults (its
+    // retries redeliver alerts, its DLQ keeps the rest), and the triage scheduler never retries a
+    // run (the next minute's starts where it stopped: triage-stack.test.ts).
+    const configs = resources()
+      .filter(([, r]) => r.Type === 'AWS::Lambda::EventInvokeConfig')
+      .map(([, r]) => r.Properties);
+    expect(configs.map((c) => c.FunctionName.Ref).sort()).toEqual([slackId, schedulerId].sort());
+    expect(configs.find((c) => c.FunctionName.Ref === slackId)).toMatchObject({
       MaximumEventAgeInSeconds: JOB_MAX_AGE_SECONDS,
       MaximumRetryAttempts: 2,
     });
+    expect(configs.find((c) => c.FunctionName.Ref === schedulerId)).toMatchObject({
+      MaximumEventAgeInSeconds: 60,
+      MaximumRetryAttempts: 0,
+    });
   });
 
-  it('reserves concurrency for the notifier (5) and caps the Slack function (10) by default', () => {
+  it('reserves concurrency for the notifier (5) and the triage scheduler (1), and caps the Slack function (10) by default', () => {
     expect(fn('iam-alerts notifier')[1].Properties.ReservedConcurrentExecutions).toBe(5);
     expect(fn('iam-alerts Slack app')[1].Properties.ReservedConcurrentExecutions).toBe(10);
+    expect(fn('iam-alerts scheduler')[1].Properties.ReservedConcurrentExecutions).toBe(1);
   });
 
   it('reserves what the settings say, and nothing at all with 0 (accounts with a low concurrency quota)', () => {
-    const custom = synth({ notifierReservedConcurrency: '20', slackReservedConcurrency: 25 });
-    const none = synth({ notifierReservedConcurrency: '0', slackReservedConcurrency: 0 });
+    const custom = synth({ notifierReservedConcurrency: '20', slackReservedConcurrency: 25, schedulerReservedConcurrency: '2' });
+    const none = synth({ notifierReservedConcurrency: '0', slackReservedConcurrency: 0, schedulerReservedConcurrency: 0 });
     const reserved = (t: Json) =>
       Object.values(t.Resources as Record<string, Json>)
         .filter((r) => r.Type === 'AWS::Lambda::Function')
         .map((r) => [r.Properties.Description.split(':')[0], r.Properties.ReservedConcurrentExecutions])
         .sort();
 
-    // The triage scheduler reserves nothing: it runs once a minute, and reserving would only eat quota.
     expect(reserved(custom)).toEqual([
       ['iam-alerts Slack app', 25],
       ['iam-alerts notifier', 20],
-      ['iam-alerts scheduler', undefined],
+      ['iam-alerts scheduler', 2],
     ]);
     expect(reserved(none)).toEqual([
       ['iam-alerts Slack app', undefined],
@@ -135,5 +143,8 @@ describe('secrets, concurrency and asynchronous delivery in the template', () =>
       /slackReservedConcurrency \(-c slackReservedConcurrency=… or SLACK_RESERVED_CONCURRENCY\)/,
     );
     expect(() => synth({ notifierReservedConcurrency: '2.5' })).toThrow(/notifierReservedConcurrency/);
+    expect(() => synth({ schedulerReservedConcurrency: '-1' })).toThrow(
+      /schedulerReservedConcurrency \(-c schedulerReservedConcurrency=… or SCHEDULER_RESERVED_CONCURRENCY\)/,
+    );
   });
 });
