@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { createLogger } from '../app/logger';
+import { unroutableSlackRequest } from '../app/slack/request-shape';
 import { verifySlackSignature } from '../app/slack/verify-request';
 import type { SlackAppDeps } from '../app/slack-deps';
 
@@ -101,6 +102,12 @@ export async function handler(event: unknown, context: Context): Promise<HttpRes
   if (!verdict.valid) {
     logger.warn('rejected unverified request', { reason: verdict.reason });
     return { statusCode: 401, body: '' };
+  }
+  const unroutable = unroutableSlackRequest(request.body ?? '', header(request, 'content-type'));
+  if (unroutable) {
+    // Signed by Slack but not whole: Bolt would throw on it and answer 500, which Slack retries.
+    logger.warn('rejected a verified Slack request Bolt cannot route', { reason: unroutable });
+    return { statusCode: 400, body: '' };
   }
   http ??= buildHttpHandler(built).catch((error: unknown) => {
     http = undefined;

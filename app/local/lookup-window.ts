@@ -26,10 +26,7 @@ export interface LookupAttribute {
  * watches a few of their calls, those are looked up by event name instead. A quiet service stays
  * one query: each query costs at least one request (half a second) per poll and region.
  */
-export const HIGH_VOLUME_SOURCES: ReadonlySet<string> = new Set([
-  'ec2.amazonaws.com',
-  'logs.amazonaws.com',
-]);
+export const HIGH_VOLUME_SOURCES: ReadonlySet<string> = new Set(['ec2.amazonaws.com', 'logs.amazonaws.com']);
 
 /** A high-volume service the catalog names by more calls than this is read whole. */
 export const EVENT_NAME_LOOKUP_MAX = 3;
