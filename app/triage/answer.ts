@@ -30,13 +30,15 @@ export interface AnswerInput {
 }
 
 export type AnswerResult =
-  | { kind: 'recorded'; late: boolean }
+  /** `noteError`: the answer is recorded, but its thread note could not be posted (Slack's error). */
+  | { kind: 'recorded'; late: boolean; noteError?: string }
   | { kind: 'refused'; reason: 'not-asked' | 'not-recipient' | 'already'; message: string };
 
 /**
  * Records and announces an answer.
- * @throws StateStoreError when the table cannot be read or written (nothing was recorded then);
- *   the Slack error when the thread note cannot be posted (the answer is recorded).
+ * @throws StateStoreError when the table cannot be read or written (nothing was recorded then).
+ *   A thread note Slack refuses is no throw: the answer is recorded by then, so the result says so
+ *   (`noteError`) and the person is told to reach the responders another way.
  */
 export async function answerQuestion(deps: TriageDeps & AlertStateDeps, input: AnswerInput): Promise<AnswerResult> {
   const now = epochSeconds(deps);
@@ -97,13 +99,23 @@ export async function answerQuestion(deps: TriageDeps & AlertStateDeps, input: A
         ? 'This alert offers no Disable User for the actor (see the alert for why).'
         : 'The actor is not an IAM user, so there is no Disable User: end its sessions where it signs in (Identity Center: disable the user and revoke its sessions).',
   });
-  await deps.slack.chat.postMessage({
-    channel: input.ref.channel,
-    thread_ts: input.ref.ts,
-    text: note.text,
-    blocks: note.blocks as KnownBlock[],
-    unfurl_links: false,
-  });
+  try {
+    await deps.slack.chat.postMessage({
+      channel: input.ref.channel,
+      thread_ts: input.ref.ts,
+      text: note.text,
+      blocks: note.blocks as KnownBlock[],
+      unfurl_links: false,
+    });
+  } catch (error) {
+    const noteError = (error as { data?: { error?: string } }).data?.error ?? (error as Error).message;
+    deps.logger.error('the answer is recorded, but its note in the alert thread could not be posted', {
+      ...input.ref,
+      answer: input.answer,
+      error: noteError,
+    });
+    return { kind: 'recorded', late, noteError };
+  }
   return { kind: 'recorded', late };
 }
 

@@ -5,8 +5,18 @@ import { DynamoDbStore } from '../../app/state/dynamodb-store';
 import { readTriage } from '../../app/triage/triage-state';
 import { ACTION_IDS } from '../../blocks/ids';
 import { TRIAGE_ACTION_IDS } from '../../blocks/render-triage';
+import { handler } from '../../handlers/slack';
 import { makeUser, serveIamUsers } from '../containment/iam-user-model';
-import { ALERT_CHANNEL, type Harness, STATE_TABLE, startHarness } from '../slack/slack-harness';
+import {
+  ALERT_CHANNEL,
+  blockActionPayload,
+  functionUrlEvent,
+  type Harness,
+  interactionBody,
+  lambdaContext,
+  STATE_TABLE,
+  startHarness,
+} from '../slack/slack-harness';
 import { blockKitViolations } from '../support/block-kit-limits';
 import { HIGH_BY_IAM_USER, notifierDeps, postAtClock, sample, type TestClock, testClock } from '../triage/support/triage-fixtures';
 
@@ -22,9 +32,9 @@ describe('Was this you? answers', () => {
   let alert: { channel: string; ts: string };
   let dm: Message;
 
-  beforeEach(async () => {
-    h = await startHarness({ RESPONDER_USERGROUP_ID: 'S0RESPONDERS', ESCALATE_AFTER_MINUTES: 'critical=15,high=60' });
-    clock = testClock(Date.now());
+  /** The notifier posts and asks `minutesAgo` before the answer (the listener's clock is the real one). */
+  async function askChristophe(minutesAgo: number) {
+    clock = testClock(Date.now() - minutesAgo * 60_000);
     postAtClock(h.slack, clock);
     const store = new DynamoDbStore(new DynamoDBClient({}), STATE_TABLE);
     const deps = notifierDeps(h.slack.apiUrl, store, clock, { settings: { ownerMap: { christophe: 'U0CHRIS' } } });
@@ -38,6 +48,10 @@ describe('Was this you? answers', () => {
       blocks: asked.body.blocks as any[],
     };
     h.slack.calls.length = 0;
+  }
+  beforeEach(async () => {
+    h = await startHarness({ RESPONDER_USERGROUP_ID: 'S0RESPONDERS', ESCALATE_AFTER_MINUTES: 'critical=15,high=60' });
+    await askChristophe(0);
   });
   afterEach(() => h.close());
 
@@ -175,5 +189,68 @@ describe('Was this you? answers', () => {
     });
 
     expect(h.ephemeralReplies()).toEqual(['Only the person this question was sent to can answer it.']);
+  });
+
+  it('takes an answer that comes after the time to answer, and says so in the thread', async () => {
+    // A fresh table: the notifier paces the channel by its clock, which here runs 45 minutes behind.
+    await h.close();
+    h = await startHarness({ RESPONDER_USERGROUP_ID: 'S0RESPONDERS' });
+    await askChristophe(45); // CONFIRM_TIMEOUT_MINUTES is 30
+
+    await answer('yes');
+
+    const [note] = threadNotes();
+    expect(JSON.stringify(note!.body.blocks)).toContain('answered after the time to answer');
+    expect((await triage())?.ask?.answer?.value).toBe('yes');
+  });
+
+  it('records one answer when Slack’s signed request is replayed (within its 5-minute window)', async () => {
+    const event = functionUrlEvent(
+      interactionBody(
+        blockActionPayload({
+          actionId: TRIAGE_ACTION_IDS.confirmNo,
+          userId: 'U0CHRIS',
+          channel: dm.channel,
+          value: JSON.stringify({ c: alert.channel, t: alert.ts }),
+          message: { ts: dm.ts, text: dm.text, blocks: dm.blocks },
+          responseUrl: h.responseUrl,
+        }),
+      ),
+    );
+
+    expect(await handler(event, lambdaContext)).toMatchObject({ statusCode: 200 });
+    expect(await handler(event, lambdaContext)).toMatchObject({ statusCode: 200 });
+
+    expect(threadNotes()).toHaveLength(1);
+    expect(h.slack.callsTo('chat.update').filter((c) => c.body.channel === ALERT_CHANNEL)).toHaveLength(1);
+    expect(h.ephemeralReplies()).toEqual(["You already answered “No, it wasn't me”; the answer stands."]);
+  });
+
+  it('refuses a button whose value is not an alert reference, and records nothing', async () => {
+    await h.click({
+      actionId: TRIAGE_ACTION_IDS.confirmNo,
+      userId: 'U0CHRIS',
+      channel: dm.channel,
+      value: JSON.stringify({ c: alert.channel, t: '<!channel>' }),
+      message: { ts: dm.ts, text: dm.text, blocks: dm.blocks },
+    });
+
+    expect(h.ephemeralReplies()).toEqual(['This answer button carries a value iam-alerts does not understand; nothing was recorded.']);
+    expect(threadNotes()).toEqual([]);
+    expect(h.slack.callsTo('chat.update')).toEqual([]);
+    expect((await triage())?.ask?.answer).toBeUndefined();
+  });
+
+  it('tells the person the truth when Slack refuses the thread note: the answer is recorded, the responders must be told', async () => {
+    h.slack.respond('chat.postMessage', () => ({ kind: 'error', error: 'not_in_channel' }));
+
+    await answer('no');
+
+    expect(h.ephemeralReplies()).toEqual([
+      "Your answer is recorded and the alert is now critical, but iam-alerts could not post it in the alert's thread (not_in_channel). Please tell the security responders directly.",
+    ]);
+    const state = await triage();
+    expect(state?.ask?.answer?.value).toBe('no');
+    expect(state?.raisedAt).toEqual(expect.any(Number));
   });
 });

@@ -52,6 +52,13 @@ export function registerConfirmActorAction(app: App, deps: SlackAppDeps): void {
         return;
       }
       logger.info('answer recorded', { answer, late: result.late, channel: ref.c, ts: ref.t });
+      if (result.noteError) {
+        await tellUser(
+          deps,
+          payload.response_url,
+          `Your answer is recorded${answer === 'no' ? ' and the alert is now critical' : ''}, but iam-alerts could not post it in the alert's thread (${escapeText(result.noteError)}). Please tell the security responders directly.`,
+        );
+      }
     } catch (error) {
       logger.error('could not record the answer', { error: (error as Error).message });
       await tellUser(
