@@ -75,6 +75,39 @@ describe('mapActorToSlackUser', () => {
     expect(plain).toEqual({ kind: 'found', userId: 'U0ANY', via: 'settings' });
   });
 
+  it('tries the owner-slack tag before the owner-email tag, and both before the map', async () => {
+    iam.on(ListUserTagsCommand).resolves({
+      Tags: [
+        { Key: 'iam-alerts:owner-email', Value: 'chris@example.com' },
+        { Key: 'iam-alerts:owner-slack', Value: 'U0SLACKTAG' },
+      ],
+    });
+    slack.respond('users.lookupByEmail', () => ({ kind: 'ok', body: { user: { id: 'U0EMAILTAG' } } }));
+
+    const mapping = await mapActorToSlackUser(deps({ ownerMap: { christophe: 'U0MAPPED' } }), christophe, HOME);
+
+    expect(mapping).toEqual({ kind: 'found', userId: 'U0SLACKTAG', via: 'owner-tag' });
+    expect(slack.callsTo('users.lookupByEmail')).toEqual([]);
+  });
+
+  it('falls from a tag naming nobody to the owner-email tag, then to the map: the three sources in order', async () => {
+    iam.on(ListUserTagsCommand).resolves({
+      Tags: [
+        { Key: 'iam-alerts:owner-slack', Value: 'U0GONE' },
+        { Key: 'iam-alerts:owner-email', Value: 'chris@example.com' },
+      ],
+    });
+    slack.respond('users.info', (call) =>
+      call.body.user === 'U0GONE' ? { kind: 'error', error: 'user_not_found' } : { kind: 'ok', body: { user: { id: call.body.user } } },
+    );
+    slack.script('users.lookupByEmail', { kind: 'error', error: 'users_not_found' });
+
+    const mapping = await mapActorToSlackUser(deps({ ownerMap: { christophe: 'U0MAPPED' } }), christophe, HOME);
+
+    expect(mapping).toEqual({ kind: 'found', userId: 'U0MAPPED', via: 'settings' });
+    expect(slack.calls.map((c) => c.method)).toEqual(['users.info', 'users.lookupByEmail', 'users.info']);
+  });
+
   it('reads no tags in another account: the map decides there', async () => {
     const elsewhere = describeActor(sample(CRITICAL_BY_IAM_USER)); // christophe in 229654561268
 

@@ -8,6 +8,7 @@ import { createSlackClient } from '../../app/slack/web-client';
 import { FileStore } from '../../app/state/file-store';
 import { MemoryStore } from '../../app/state/memory-store';
 import type { VersionedStore } from '../../app/state/versioned-store';
+import { answerQuestion } from '../../app/triage/answer';
 import { runTriageSchedule } from '../../app/triage/run-schedule';
 import { readTriage } from '../../app/triage/triage-state';
 import { blockKitViolations } from '../support/block-kit-limits';
@@ -238,5 +239,77 @@ describe('the actor’s time to answer', () => {
     expect(text).toMatch(/<@U0CHRIS> has not answered whether this was them within 30 minutes \(asked by DM at <!date\^\d+\^/);
     expect(text).toContain('A later answer will still be noted here.');
     expect(blockKitViolations(notes()[0]!.body)).toEqual([]);
+  });
+});
+
+describe('escalation after the actor answers', () => {
+  let slack: FakeSlack;
+  let clock: TestClock;
+  beforeEach(async () => {
+    slack = await startFakeSlack();
+    clock = testClock();
+    postAtClock(slack, clock);
+  });
+  afterEach(() => slack.close());
+
+  /** A high alert whose actor (christophe → U0CHRIS) answers `value` after `minutes`. */
+  async function answeredAfter(store: MemoryStore, minutes: number, value: 'yes' | 'no') {
+    const [outcome] = await processNotifierInput(
+      sample(HIGH_BY_IAM_USER),
+      notifierDeps(slack.apiUrl, store, clock, { settings: { ownerMap: { christophe: 'U0CHRIS' } } }),
+    );
+    const alert = { channel: 'C0ALERTS', ts: (outcome as { ts: string }).ts };
+    for (let i = 0; i < minutes; i++) {
+      clock.advanceMinutes(1);
+      await runTriageSchedule(scheduleDeps(slack.apiUrl, store, clock));
+    }
+    const deps = {
+      ...scheduleDeps(slack.apiUrl, store, clock),
+      clock: () => new Date(clock.now()),
+    };
+    const result = await answerQuestion(deps, {
+      ref: alert,
+      userId: 'U0CHRIS',
+      answer: value,
+      dm: { channel: 'DU0CHRIS', ts: `${Math.floor(clock.now() / 1000)}.000009`, text: 'Did you just do this in AWS?', blocks: [] },
+    });
+    expect(result).toMatchObject({ kind: 'recorded' });
+    return alert;
+  }
+  const escalations = (alert: { ts: string }) =>
+    slack
+      .callsTo('chat.postMessage')
+      .filter((c) => c.body.thread_ts === alert.ts && JSON.stringify(c.body.blocks).includes('Nobody has acknowledged'));
+  async function runFor(store: MemoryStore, minutes: number) {
+    for (let i = 0; i < minutes; i++) {
+      clock.advanceMinutes(1);
+      await runTriageSchedule(scheduleDeps(slack.apiUrl, store, clock));
+    }
+  }
+
+  it('still escalates after a Yes: only an acknowledgement (or a disable) silences an alert', async () => {
+    const store = new MemoryStore();
+    const alert = await answeredAfter(store, 5, 'yes');
+
+    await runFor(store, 54);
+    expect(escalations(alert)).toHaveLength(0);
+    await runFor(store, 1);
+
+    expect(escalations(alert)).toHaveLength(1);
+    expect(JSON.stringify(escalations(alert)[0]!.body.blocks)).toContain('*high* alert for 60 minutes');
+  });
+
+  it('escalates a No at the critical interval from the answer, as a critical alert', async () => {
+    const store = new MemoryStore();
+    const alert = await answeredAfter(store, 5, 'no');
+
+    await runFor(store, 14);
+    expect(escalations(alert)).toHaveLength(0);
+    await runFor(store, 1);
+
+    expect(escalations(alert)).toHaveLength(1);
+    expect(JSON.stringify(escalations(alert)[0]!.body.blocks)).toContain(
+      '<!subteam^S0RESPONDERS> Nobody has acknowledged this *critical* alert for 20 minutes.',
+    );
   });
 });
