@@ -150,4 +150,23 @@ describe('the App Home tab', () => {
     expect(result).toMatchObject({ statusCode: 401 });
     expect(h.slack.calls).toEqual([]);
   });
+
+  it('answers Slack’s url_verification challenge, so the manifest’s event request URL can be saved', async () => {
+    const body = JSON.stringify({ token: 'unused-verification-token', challenge: 'c4Xy9challenge', type: 'url_verification' });
+
+    const result = await handler(functionUrlEvent(body, { contentType: 'application/json' }), lambdaContext);
+
+    expect(result).toMatchObject({ statusCode: 200 });
+    expect(JSON.parse(String((result as { body: string }).body))).toEqual({ challenge: 'c4Xy9challenge' });
+    expect(h.slack.calls).toEqual([]);
+  });
+
+  it('answers Slack 200 when views.publish fails (nothing thrown into Bolt, which would answer 500 and have Slack retry), and publishes again on the next opening', async () => {
+    h.slack.script('views.publish', { kind: 'error', error: 'invalid_blocks' });
+
+    expect(await homeOpened('U0RESPONDER')).toMatchObject({ statusCode: 200 });
+    expect(await homeOpened('U0RESPONDER')).toMatchObject({ statusCode: 200 });
+
+    expect(h.slack.callsTo('views.publish')).toHaveLength(2);
+  });
 });
