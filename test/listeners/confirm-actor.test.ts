@@ -147,6 +147,21 @@ describe('Was this you? answers', () => {
     expect(buttons).not.toContain('christophe');
   });
 
+  it('keeps the thread’s Disable User for responders: the actor who answered No may not press it, nor anyone else', async () => {
+    await answer('no');
+    const note = threadNotes()[0]!;
+    const button = (note.body.blocks as any[])[0].elements[0];
+    const message = { ts: '1714557601.000900', thread_ts: alert.ts, text: String(note.body.text), blocks: note.body.blocks as any[] };
+
+    for (const userId of ['U0CHRIS', 'U0SOMEONE']) await h.click({ actionId: button.action_id, userId, value: button.value, message });
+
+    expect(h.ephemeralReplies()).toEqual([
+      expect.stringMatching(/^Only responders may do this/),
+      expect.stringMatching(/^Only responders may do this/),
+    ]);
+    expect(h.deferredJobs()).toEqual([]);
+  });
+
   it('refuses anyone but the person asked, and records nothing', async () => {
     await answer('no', 'U0SOMEONE');
 
