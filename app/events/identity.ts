@@ -21,6 +21,13 @@ export const HIDDEN_USER_NAME = 'HIDDEN_DUE_TO_SECURITY_REASONS';
 const ASSUMED_ROLE_ARN = /^arn:aws[\w-]*:sts::\d*:assumed-role\/([^/]+)\/(.+)$/;
 const FEDERATED_ARN = /^arn:aws[\w-]*:sts::\d*:federated-user\/(.+)$/;
 const SSO_ROLE = /^AWSReservedSSO_(.+?)_[0-9a-f]{8,}$/;
+/**
+ * Identity Center creates its roles under this path (`.../sso.amazonaws.com/<region>/` for some
+ * instances). The name alone proves nothing: anyone allowed iam:CreateRole can name a role
+ * AWSReservedSSO_x_0123abcd and pick its session name, and an SSO user's session name is the
+ * person's email, which the triage loop DMs.
+ */
+const SSO_ROLE_PATH = /^arn:aws[\w-]*:iam::\d*:role\/aws-reserved\/sso\.amazonaws\.com\//;
 
 /** Describes the identity behind a CloudTrail record. Never throws, whatever the record holds. */
 export function describeActor(record: CloudTrailRecord): Actor {
@@ -42,7 +49,8 @@ export function describeActor(record: CloudTrailRecord): Actor {
       const roleName = match?.[1] ?? identity.sessionContext?.sessionIssuer?.userName ?? 'unknown role';
       const session = match?.[2] ?? identity.principalId?.split(':')[1];
       const sso = SSO_ROLE.exec(roleName);
-      if (sso && session) {
+      const issuedByIdentityCenter = SSO_ROLE_PATH.test(identity.sessionContext?.sessionIssuer?.arn ?? '');
+      if (sso && session && issuedByIdentityCenter) {
         return { ...base, kind: 'sso-user', typeLabel: 'SSO user', name: session, detail: `permission set ${sso[1]}` };
       }
       return {

@@ -18,6 +18,15 @@ const sso = {
   arn: `arn:aws:sts::${ACCOUNT}:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/jane@example.com`,
   accountId: ACCOUNT,
   principalId: 'AROA2:jane@example.com',
+  sessionContext: {
+    sessionIssuer: {
+      type: 'Role',
+      principalId: 'AROA2',
+      arn: `arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_0123456789abcdef`,
+      accountId: ACCOUNT,
+      userName: 'AWSReservedSSO_AdministratorAccess_0123456789abcdef',
+    },
+  },
 };
 
 // biome-ignore lint/suspicious/noTemplateCurlyInString: the literal user agent of IAM Identity Center's portal.
@@ -164,6 +173,22 @@ describe('classifyEvent', () => {
       typeLabel: 'SSO user',
       name: 'jane@example.com',
     });
+    // A role anyone may create with that name, outside Identity Center's reserved path: a role.
+    const lookalike = {
+      ...sso,
+      sessionContext: {
+        sessionIssuer: {
+          ...sso.sessionContext.sessionIssuer,
+          arn: `arn:aws:iam::${ACCOUNT}:role/AWSReservedSSO_AdministratorAccess_0123456789abcdef`,
+        },
+      },
+    };
+    expect(alertFor({ eventName: 'CreateRole', userIdentity: lookalike }).view.actor).toMatchObject({
+      typeLabel: 'Assumed role',
+      name: 'AWSReservedSSO_AdministratorAccess_0123456789abcdef',
+    });
+    const { sessionContext: _none, ...withoutIssuer } = sso;
+    expect(alertFor({ eventName: 'CreateRole', userIdentity: withoutIssuer }).view.actor).toMatchObject({ typeLabel: 'Assumed role' });
     expect(alertFor({ eventName: 'ConsoleLogin', eventSource: 'signin.amazonaws.com', userIdentity: root }).view.actor.name).toBe('root');
   });
 

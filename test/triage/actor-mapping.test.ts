@@ -65,6 +65,17 @@ describe('mapActorToSlackUser', () => {
     expect(iam.calls()).toEqual([]);
   });
 
+  it('2. never takes the session name of a look-alike role (AWSReservedSSO_ name, outside Identity Center’s path) for an email to DM', async () => {
+    const record = asIdentityCenterUser(highRecord, 'ceo@example.com');
+    record.userIdentity.sessionContext.sessionIssuer.arn = `arn:aws:iam::${HOME}:role/AWSReservedSSO_DevAdmin_635426549a280cc6`;
+    slack.respond('users.lookupByEmail', () => ({ kind: 'ok', body: { user: { id: 'U0CEO' } } }));
+
+    const mapping = await mapActorToSlackUser(deps(), describeActor(record), HOME);
+
+    expect(mapping).toMatchObject({ kind: 'none' });
+    expect(slack.callsTo('users.lookupByEmail')).toEqual([]);
+  });
+
   it('3. falls back to CONFIRM_USER_MAP, the account-qualified entry first', async () => {
     iam.on(ListUserTagsCommand).resolves({ Tags: [] });
 
