@@ -270,7 +270,8 @@ describe('functions', () => {
   it('runs nodejs22.x on ARM64 with source maps', () => {
     for (const [, f] of ofType('AWS::Lambda::Function')) {
       expect(f.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
-      expect(f.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+      // No --enable-source-maps: the bundles map their own stacks when one is logged (handlers/lambda-prelude.ts).
+      expect(f.Properties.Environment.Variables.NODE_OPTIONS).toBeUndefined();
     }
     // The notifier, the Slack function and the triage scheduler.
     expect(ofType('AWS::Lambda::Function')).toHaveLength(3);
@@ -358,7 +359,7 @@ describe('IAM least privilege', () => {
     for (const name of ['user/break-glass', 'user/*/break-glass', 'user/admin-*', 'user/*/admin-*']) expect(denied).toContain(`:${name}"`);
   });
 
-  it("keeps the Slack role to its own state items (alert state, job nonces), away from the notifier's dedupe records", () => {
+  it("keeps the Slack role to its own state items (alert state, job nonces, triage answers), away from the notifier's dedupe records", () => {
     const dynamo = statements().filter((s) => list(s.Action).some((a: string) => a.startsWith('dynamodb:')));
     const forSlack = dynamo.filter((s) => s.Sid === 'SlackSideStateItems');
     expect(forSlack).toHaveLength(1);
