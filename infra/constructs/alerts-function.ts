@@ -7,6 +7,14 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { LAMBDA_NODE_OPTIONS, lambdaBundling } from './bundling';
 
+/**
+ * Memory of every iam-alerts function, MB. Measured (docs/BENCHMARKS.md, section 2): one warm
+ * notifier container peaks at about 170 MB RSS, so 256 MB would leave less than the 2× headroom we
+ * keep, and 384 MB, which would keep it, buys it with CPU: Lambda gives CPU in proportion to memory,
+ * and the first alert from cold is CPU-bound (compiling and loading the bundle).
+ */
+export const FUNCTION_MEMORY_MB = 512;
+
 /** Props of {@link AlertsFunction}. */
 export interface AlertsFunctionProps {
   /** Entry file exporting `handler` (e.g. `handlers/notifier.ts`). */
@@ -18,7 +26,7 @@ export interface AlertsFunctionProps {
   readonly logRetention: RetentionDays;
   /** @default 30 seconds */
   readonly timeout?: Duration;
-  /** @default 512 MiB (more memory is more CPU, which shortens cold starts) */
+  /** @default {@link FUNCTION_MEMORY_MB} (more memory is more CPU, which shortens cold starts) */
   readonly memorySize?: number;
   /** Receives the events of asynchronous invocations that failed every retry. */
   readonly deadLetterQueue?: IQueue;
@@ -34,7 +42,8 @@ export interface AlertsFunctionProps {
 
 /**
  * A Lambda function the way every iam-alerts function is built: Node.js 22 on ARM64, bundled by
- * the local esbuild (never Docker, so `cdk synth` works offline in CI) with source maps, with the
+ * the local esbuild (never Docker, so `cdk synth` works offline in CI) with source maps (read only
+ * when an error is logged: `handlers/lambda-prelude.ts`), with the
  * options in `./bundling` (which the cold-start benchmark builds with too), and a log group of its
  * own with a fixed retention.
  */
@@ -59,13 +68,13 @@ export class AlertsFunction extends NodejsFunction {
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
-      memorySize: props.memorySize ?? 512,
+      memorySize: props.memorySize ?? FUNCTION_MEMORY_MB,
       timeout: props.timeout ?? Duration.seconds(30),
       logGroup,
       deadLetterQueue: props.deadLetterQueue,
       // 0 would mean "throttle every invocation" to Lambda: here it means "do not reserve".
       reservedConcurrentExecutions: props.reservedConcurrentExecutions || undefined,
-      environment: { ...props.environment, NODE_OPTIONS: LAMBDA_NODE_OPTIONS },
+      environment: { ...props.environment, ...(LAMBDA_NODE_OPTIONS ? { NODE_OPTIONS: LAMBDA_NODE_OPTIONS } : {}) },
       bundling: {
         ...lambdaBundling(props.projectRoot),
         commandHooks: props.extraFiles ? copyFiles(props.extraFiles) : undefined,

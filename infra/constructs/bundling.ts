@@ -21,14 +21,19 @@ export const LAMBDA_ESBUILD = {
   // ones, so esbuild can drop what the handlers never use: about 150 KB less of the notifier's
   // bundle for V8 to parse at every cold start.
   mainFields: ['module', 'main'] as string[],
+  // Runs first in every bundle: stack traces mapped to the TypeScript sources when an error is
+  // logged, reading the source map only then (instead of `--enable-source-maps`, see below).
+  // Relative to the project root, as NodejsFunction and the benchmark both build from there.
+  inject: ['handlers/lambda-prelude.ts'] as string[],
 } as const satisfies BuildOptions;
 
 /**
- * The Node.js options every iam-alerts Lambda runs with (its `NODE_OPTIONS`): stack traces in the
- * logs point at the TypeScript sources. It has a price at cold start (Node reads and parses the
- * bundle's source map when it loads the bundle), which the cold-start benchmark reports too.
+ * The Node.js options every iam-alerts Lambda runs with (its `NODE_OPTIONS`): none. Stack traces
+ * still point at the TypeScript sources (`handlers/lambda-prelude.ts`), without the price of
+ * `--enable-source-maps`, which reads and indexes the whole source map when the bundle loads, at
+ * every cold start (measured in docs/BENCHMARKS.md, section 2).
  */
-export const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
+export const LAMBDA_NODE_OPTIONS: string = '';
 
 /**
  * {@link LAMBDA_ESBUILD} as `NodejsFunction` bundling options (local esbuild, never Docker, so
@@ -44,6 +49,7 @@ export function lambdaBundling(projectRoot: string): BundlingOptions {
     sourcesContent: LAMBDA_ESBUILD.sourcesContent,
     externalModules: [...LAMBDA_ESBUILD.external],
     mainFields: [...LAMBDA_ESBUILD.mainFields],
+    inject: LAMBDA_ESBUILD.inject.map((file) => `${projectRoot}/${file}`),
     tsconfig: `${projectRoot}/tsconfig.json`,
   };
 }
@@ -58,6 +64,7 @@ export function lambdaEsbuildOptions(projectRoot: string, entry: string, outfile
     ...LAMBDA_ESBUILD,
     external: [...LAMBDA_ESBUILD.external],
     mainFields: [...LAMBDA_ESBUILD.mainFields],
+    inject: LAMBDA_ESBUILD.inject.map((file) => `${projectRoot}/${file}`),
     entryPoints: [entry],
     outfile,
     bundle: true,

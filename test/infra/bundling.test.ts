@@ -11,7 +11,7 @@ describe('shared Lambda bundling options', () => {
   it('maps every shared esbuild option onto the CDK bundling options', () => {
     // A new key in LAMBDA_ESBUILD must be mapped in lambdaBundling (and listed here).
     expect(Object.keys(LAMBDA_ESBUILD).sort()).toEqual(
-      ['external', 'format', 'mainFields', 'minify', 'platform', 'sourcemap', 'sourcesContent', 'target'].sort(),
+      ['external', 'format', 'inject', 'mainFields', 'minify', 'platform', 'sourcemap', 'sourcesContent', 'target'].sort(),
     );
     const cdk = lambdaBundling(root);
     expect(cdk).toMatchObject({
@@ -23,6 +23,7 @@ describe('shared Lambda bundling options', () => {
       sourcesContent: LAMBDA_ESBUILD.sourcesContent,
       externalModules: LAMBDA_ESBUILD.external,
       mainFields: LAMBDA_ESBUILD.mainFields,
+      inject: ['/project/handlers/lambda-prelude.ts'],
       tsconfig: '/project/tsconfig.json',
     });
   });
@@ -30,6 +31,7 @@ describe('shared Lambda bundling options', () => {
   it('gives the benchmark the same options, plus what NodejsFunction adds itself', () => {
     expect(lambdaEsbuildOptions(root, '/project/handlers/notifier.ts', '/tmp/out.js')).toEqual({
       ...LAMBDA_ESBUILD,
+      inject: ['/project/handlers/lambda-prelude.ts'],
       entryPoints: ['/project/handlers/notifier.ts'],
       outfile: '/tmp/out.js',
       bundle: true,
