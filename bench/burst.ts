@@ -30,6 +30,11 @@ export interface BurstResult {
   rateLimited: number;
   callsPerEvent: number;
   drainSeconds: number;
+  /**
+   * Peak RSS of the benchmark's process during the burst, bytes, sampled every 20 ms: all the
+   * invocations at once in one process, so far more than one Lambda container holds.
+   */
+  peakRssBytes: number;
 }
 
 export async function measureBurst(options: {
@@ -54,6 +59,10 @@ export async function measureBurst(options: {
   let deadLettered = 0;
   let failedAttempts = 0;
   const started = Date.now();
+  let peakRssBytes = process.memoryUsage.rss();
+  const sampler = setInterval(() => {
+    peakRssBytes = Math.max(peakRssBytes, process.memoryUsage.rss());
+  }, 20);
   await Promise.all(
     work.deliveries.map(async (delivery) => {
       for (let attempt = 0; attempt < 3; attempt++) {
@@ -69,6 +78,7 @@ export async function measureBurst(options: {
     }),
   );
   const drainSeconds = (Date.now() - started) / 1000;
+  clearInterval(sampler);
   await slack.close();
   const counts = [...ledger.deliveries(work.eventIds).values()];
   return {
@@ -86,5 +96,6 @@ export async function measureBurst(options: {
     rateLimited: ledger.rateLimited,
     callsPerEvent: slack.calls.length / work.eventIds.length,
     drainSeconds,
+    peakRssBytes,
   };
 }
