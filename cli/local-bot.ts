@@ -11,7 +11,8 @@ import { processNotifierInput } from '../app/notifier/notify';
 import { createSlackApp } from '../app/slack-app';
 import { FileStore } from '../app/state/file-store';
 import { runTriageTimer } from '../app/triage/triage-timer';
-import { makeNotifierDeps, makeSlackAppDeps } from '../handlers/deps';
+import { makeNotifierDeps } from '../handlers/deps';
+import { makeSlackAppDeps } from '../handlers/slack-deps';
 import { schedulerDepsOver } from '../handlers/triage-deps';
 import { type CliIo, describeError, EXIT } from './command';
 

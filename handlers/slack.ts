@@ -50,7 +50,7 @@ async function buildRuntime(): Promise<Runtime> {
   // package is CommonJS and `import()` of a relative path would need a compiled file's extension.
   const { loadConfig, requireSetting } = require('../app/config') as typeof import('../app/config');
   const jobs = require('../app/jobs/dispatch') as typeof import('../app/jobs/dispatch');
-  const { makeSlackAppDeps, makeSlackHandlerSecrets } = require('./deps') as typeof import('./deps');
+  const { makeSlackAppDeps, makeSlackHandlerSecrets } = require('./slack-deps') as typeof import('./slack-deps');
   const config = loadConfig();
   // Fail closed, before reading any secret: without these no job could be checked.
   requireSetting(config.jobSigningKeyArn, 'JOB_SIGNING_KEY_ARN', 'deferred jobs are signed with the key it names (the stack sets it)');

@@ -1,15 +1,10 @@
-import {
-  CreateLoginProfileCommand,
-  GetAccountPasswordPolicyCommand,
-  GetLoginProfileCommand,
-  type IAMClient,
-  ListAccountAliasesCommand,
-  ListUserTagsCommand,
-  type Tag,
-} from '@aws-sdk/client-iam';
+import type { IAMClient, Tag } from '@aws-sdk/client-iam';
 import { isNoSuchEntity } from '../containment/iam-steps';
 import { AWS_DEFAULT_PASSWORD_RULES, type PasswordRules } from './password';
 import type { UserTags } from './qualify';
+
+/** Loaded on first use: onboarding is off by default, and the notifier's cold start should not pay for @aws-sdk/client-iam. */
+const iamSdk = () => import('@aws-sdk/client-iam');
 
 /**
  * The IAM calls of onboarding, each answering in the domain's words. Every IAM action here is listed
@@ -29,7 +24,7 @@ export function isEntityAlreadyExists(error: unknown): boolean {
  */
 export async function readPasswordRules(iam: IAMClient): Promise<PasswordRules> {
   try {
-    const { PasswordPolicy: policy } = await iam.send(new GetAccountPasswordPolicyCommand({}));
+    const { PasswordPolicy: policy } = await iam.send(new (await iamSdk()).GetAccountPasswordPolicyCommand({}));
     return {
       minimumLength: policy?.MinimumPasswordLength ?? 6,
       requireUppercase: policy?.RequireUppercaseCharacters ?? false,
@@ -52,7 +47,7 @@ export async function readUserTags(iam: IAMClient, userName: string): Promise<Us
   const tags: Record<string, string> = {};
   let marker: string | undefined;
   do {
-    const page = await iam.send(new ListUserTagsCommand({ UserName: userName, Marker: marker }));
+    const page = await iam.send(new (await iamSdk()).ListUserTagsCommand({ UserName: userName, Marker: marker }));
     for (const tag of page.Tags ?? ([] as Tag[])) if (tag.Key && tag.Value !== undefined) tags[tag.Key] = tag.Value;
     marker = page.IsTruncated ? page.Marker : undefined;
   } while (marker);
@@ -65,7 +60,7 @@ export async function readUserTags(iam: IAMClient, userName: string): Promise<Us
  */
 export async function hasConsolePassword(iam: IAMClient, userName: string): Promise<boolean> {
   try {
-    await iam.send(new GetLoginProfileCommand({ UserName: userName }));
+    await iam.send(new (await iamSdk()).GetLoginProfileCommand({ UserName: userName }));
     return true;
   } catch (error) {
     if (isNoSuchEntity(error)) return false;
@@ -81,7 +76,7 @@ export async function hasConsolePassword(iam: IAMClient, userName: string): Prom
  */
 export async function createConsolePassword(iam: IAMClient, userName: string, password: string): Promise<'created' | 'exists'> {
   try {
-    await iam.send(new CreateLoginProfileCommand({ UserName: userName, Password: password, PasswordResetRequired: true }));
+    await iam.send(new (await iamSdk()).CreateLoginProfileCommand({ UserName: userName, Password: password, PasswordResetRequired: true }));
     return 'created';
   } catch (error) {
     if (isEntityAlreadyExists(error)) return 'exists';
@@ -99,7 +94,7 @@ const ACCOUNT_ALIAS = /^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])?$/;
 export async function signInUrl(iam: IAMClient, accountId: string): Promise<string> {
   let alias: string | undefined;
   try {
-    alias = (await iam.send(new ListAccountAliasesCommand({}))).AccountAliases?.[0];
+    alias = (await iam.send(new (await iamSdk()).ListAccountAliasesCommand({}))).AccountAliases?.[0];
   } catch {
     alias = undefined;
   }

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { DecryptCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import * as z from 'zod';
 import type { VersionedStore } from '../state/versioned-store';
+
+/** Loaded on first use: onboarding is off by default, and the notifier's cold start should not pay for @aws-sdk/client-kms. */
+const kmsSdk = () => import('@aws-sdk/client-kms');
 
 /**
  * The one-time password between its creation and its reveal: encrypted with the stack's KMS key under
@@ -96,7 +99,11 @@ export async function sealPassword(deps: SealDeps, password: string, about: Seal
   let ciphertext: Uint8Array | undefined;
   try {
     ({ CiphertextBlob: ciphertext } = await deps.kms.send(
-      new EncryptCommand({ KeyId: deps.keyId, Plaintext: plaintext, EncryptionContext: encryptionContext(secretId, about) }),
+      new (await kmsSdk()).EncryptCommand({
+        KeyId: deps.keyId,
+        Plaintext: plaintext,
+        EncryptionContext: encryptionContext(secretId, about),
+      }),
     ));
   } finally {
     plaintext.fill(0);
@@ -176,7 +183,7 @@ export async function openPassword(deps: OpenDeps, secretId: string, clicker: st
     return { kind: 'expired' };
   }
   const { Plaintext: plaintext } = await deps.kms.send(
-    new DecryptCommand({
+    new (await kmsSdk()).DecryptCommand({
       KeyId: deps.keyId,
       CiphertextBlob: Buffer.from(ciphertext, 'base64'),
       EncryptionContext: encryptionContext(secretId, record),

@@ -1,4 +1,7 @@
-import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+
+/** Loaded on first use: onboarding is off by default, and the notifier's cold start should not pay for @aws-sdk/client-sesv2. */
+const sesSdk = () => import('@aws-sdk/client-sesv2');
 
 /**
  * The sign-in details by email (ONBOARDING_DELIVERY `email` or `both`), as the system iam-alerts grew
@@ -57,7 +60,7 @@ function html_(value: string): string {
  */
 export async function sendSignInEmail(ses: SESv2Client, from: string, to: string, email: RenderedEmail): Promise<void> {
   await ses.send(
-    new SendEmailCommand({
+    new (await sesSdk()).SendEmailCommand({
       FromEmailAddress: from,
       Destination: { ToAddresses: [to] },
       Content: {

@@ -133,6 +133,8 @@ export function parseDigestAt(text: string | undefined): Parsed<{ hour: number; 
 /** An IANA time zone the runtime knows (`Europe/Berlin`, `UTC`). */
 export function parseTimeZone(text: string | undefined): Parsed<string> {
   const raw = text?.trim() || 'UTC';
+  // Every runtime knows UTC; checking it would cost the notifier's cold start ICU's setup (~17 ms).
+  if (raw === 'UTC') return { value: raw };
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: raw });
     return { value: raw };

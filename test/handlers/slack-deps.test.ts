@@ -3,7 +3,7 @@ import { loadConfig } from '../../app/config';
 import { lambdaDefer, SELF_INVOKE_CLIENT_CONFIG } from '../../app/jobs/dispatch';
 import { DeferJobError } from '../../app/jobs/errors';
 import { createLogger } from '../../app/logger';
-import { makeSlackAppDeps } from '../../handlers/deps';
+import { makeSlackAppDeps } from '../../handlers/slack-deps';
 import { stuckEndpoint } from '../support/stuck-endpoint';
 
 describe('makeSlackAppDeps', () => {

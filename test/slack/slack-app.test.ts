@@ -7,7 +7,7 @@ import { createLogger } from '../../app/logger';
 import { createSlackApp } from '../../app/slack-app';
 import type { SlackAppDeps } from '../../app/slack-deps';
 import { ACTION_IDS } from '../../blocks/ids';
-import { makeSlackAppDeps } from '../../handlers/deps';
+import { makeSlackAppDeps } from '../../handlers/slack-deps';
 import { makeUser, serveIamUsers } from '../containment/iam-user-model';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
 import { blockActionPayload, buttonValue, sampleAlert } from './slack-harness';

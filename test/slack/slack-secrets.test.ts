@@ -3,8 +3,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { ConfigError, loadConfig } from '../../app/config';
 import { createLogger } from '../../app/logger';
 import { ACTION_IDS } from '../../blocks/ids';
-import { makeSlackHandlerSecrets, secretReader } from '../../handlers/deps';
+import { secretReader } from '../../handlers/deps';
 import { handler } from '../../handlers/slack';
+import { makeSlackHandlerSecrets } from '../../handlers/slack-deps';
 import { blockActionPayload, functionUrlEvent, interactionBody, lambdaContext, sampleAlert, startHarness } from './slack-harness';
 
 /**

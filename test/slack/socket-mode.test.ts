@@ -1,7 +1,7 @@
 import { loadConfig } from '../../app/config';
 import { createLogger } from '../../app/logger';
 import { createSlackApp } from '../../app/slack-app';
-import { makeSlackAppDeps } from '../../handlers/deps';
+import { makeSlackAppDeps } from '../../handlers/slack-deps';
 
 describe('createSlackApp in Socket Mode', () => {
   it('builds without a signing secret and without calling Slack (it connects only on start)', async () => {
