@@ -218,6 +218,18 @@ Lambda's nodejs22.x on ARM64 (a rejected cache costs a read and falls back to co
 bundles have also grown: the notifier's was 794 KiB on 2026-11-22 and is now over 1.2 MiB (the
 triage loop and onboarding bring the IAM and SES clients, among others), which is more to compile at every cold start.
 
+What was done after that profile: the Slack side's composition root moved out of the notifier's
+bundle (\`handlers/slack-deps.ts\`: jobs, containment, history and response URLs are neither carried
+nor loaded), onboarding's IAM, SES and KMS commands load on first use instead of at bundle load,
+and the default digest time zone (UTC) is no longer checked through ICU
+(\`test/infra/notifier-bundle-contents.test.ts\` pins the first two). A second profile of the same
+run (sampling at 1 ms, about 490 ms): compiling the bundle 140 ms, garbage collection 46 ms, zod
+40 ms, the SDK core 32 ms, \`fetch\` 20 ms. Each step is a few per cent; the ratio stays far from
+2.5× because compiling and initialising 1.3 MB of JavaScript is most of it. What would close the
+gap, and was left as the next step: a V8 code cache built on the runtime itself (at deploy time,
+in a Lambda-compatible build image), and fewer, lighter SDK clients on the alert path (the
+notifier's first alert needs only Secrets Manager, DynamoDB and Slack).
+
 ### Breakdown: \`require(bundle)\` alone
 
 \`node -e "require(bundle)"\` against \`node -e 0\`, alternately, ${SETTINGS.coldStart.runs} times each. This is Lambda's init
