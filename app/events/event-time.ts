@@ -11,3 +11,8 @@ export function parseEventTime(raw: string | undefined): { epochSeconds: number;
   if (Number.isNaN(ms)) return { raw };
   return { epochSeconds: Math.floor(ms / 1000), iso: new Date(ms).toISOString().replace('.000Z', 'Z') };
 }
+
+/** A moment in epoch seconds as Block Kit renderers take it: the seconds and their ISO-8601 form. */
+export function timeStamp(epochSeconds: number): { epochSeconds: number; iso: string } {
+  return { epochSeconds, iso: new Date(epochSeconds * 1000).toISOString() };
+}

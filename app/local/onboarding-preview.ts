@@ -1,6 +1,7 @@
 import type { RenderedMessage } from '../../blocks/render-alert';
 import { renderOnboardingDm } from '../../blocks/render-onboarding';
 import type { OnboardingSettings } from '../config';
+import { timeStamp } from '../events/event-time';
 import type { PreparedItem } from '../notifier/prepare';
 import { newUserOf, qualify } from '../onboarding/qualify';
 import { PASSWORD_HOLD_SECONDS } from '../onboarding/sealed-password';
@@ -44,7 +45,7 @@ export function onboardingPreview(
     accountAlias: options.accountAliases?.[accountId],
     signInUrl: `https://${accountId}.signin.aws.amazon.com/console`,
     createdBy: user.createdBy,
-    expiresAt: { epochSeconds: expires, iso: new Date(expires * 1000).toISOString() },
+    expiresAt: timeStamp(expires),
   });
   return { note, message };
 }

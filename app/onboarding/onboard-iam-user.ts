@@ -6,6 +6,7 @@ import { type DeliveryView, type OnboardingReportView, renderOnboardingDm } from
 import { type OnboardingSettings, requireSetting } from '../config';
 import { awsError, isNoSuchEntity } from '../containment/iam-steps';
 import { protectionReason } from '../containment/protected-users';
+import { timeStamp } from '../events/event-time';
 import type { Logger } from '../logger';
 import type { VersionedStore } from '../state/versioned-store';
 import { type ClaimResult, claimOnboarding, readClaim } from './claims';
@@ -102,7 +103,7 @@ export async function onboardIamUser(user: NewUser, deps: OnboardingDeps, approv
       const by = claim.kind === 'taken' ? claim.by : undefined;
       const claimedAt = claim.kind === 'taken' ? claim.at : undefined;
       logger.info('onboarding: already handled', { by });
-      const at = claimedAt === undefined ? undefined : { epochSeconds: claimedAt, iso: new Date(claimedAt * 1000).toISOString() };
+      const at = claimedAt === undefined ? undefined : timeStamp(claimedAt);
       return { ...report, kind: 'already-handled', by: by === 'auto' ? undefined : by, at };
     };
     // Checked now, claimed only once nothing stands in the way: a refusal (owner unreachable, too
@@ -202,7 +203,7 @@ export async function onboardIamUser(user: NewUser, deps: OnboardingDeps, approv
         signInUrl: url,
         createdBy: user.createdBy,
         secretId: secret.secretId,
-        expiresAt: { epochSeconds: secret.expiresAt, iso: new Date(secret.expiresAt * 1000).toISOString() },
+        expiresAt: timeStamp(secret.expiresAt),
       });
       try {
         await withSlackRetry(() =>

@@ -1,6 +1,7 @@
 import type { HomeView as SlackHomeView } from '@slack/types';
 import type { DisabledUserItem, HomeView, OpenAlertItem } from '../../blocks/render-home';
 import { renderHome } from '../../blocks/render-home';
+import { timeStamp } from '../events/event-time';
 import { type DisabledUser, readDays, readDisabledUsers } from './alert-index';
 import { type IndexedDay, type OpenAlert, openAlerts, stillDisabled, summarise, utcDaysBetween } from './summary';
 import { epochSeconds, type TriageDeps } from './triage-deps';
@@ -30,7 +31,7 @@ export async function buildHomeView(deps: Pick<TriageDeps, 'store' | 'logger' | 
   ]);
   const days: IndexedDay[] = dayNames.map((day, i) => ({ day, index: indexes[i]! }));
   const view: HomeView = {
-    now: { epochSeconds: now, iso: new Date(now * 1000).toISOString() },
+    now: timeStamp(now),
     windowDays: HOME_WINDOW_DAYS,
     open: openAlerts(days)
       .filter((a) => a.postedAt >= from)

@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { renderEscalation, renderTimeoutNote, responderMention } from '../../blocks/render-triage';
 import { alertStateKey, alertStateSchema } from '../alerts/alert-state';
+import { timeStamp } from '../events/event-time';
 import { maybeSendDigest } from './digest';
 import {
   advanceCursor,
@@ -124,16 +125,10 @@ async function escalate(deps: TriageDeps, entry: DueEntry): Promise<StepOutcome>
     count: claimed.escalation.count,
     max: MAX_ESCALATIONS,
     mention: responderMention(deps.responders),
-    at: { epochSeconds: now, iso: new Date(now * 1000).toISOString() },
+    at: timeStamp(now),
   });
   try {
-    await deps.slack.chat.postMessage({
-      channel: ref.channel,
-      thread_ts: ref.ts,
-      text: note.text,
-      blocks: note.blocks as KnownBlock[],
-      unfurl_links: false,
-    });
+    await postThreadNote(deps, ref, note);
   } catch (error) {
     // Give the claim back, so that the retry next minute posts it.
     await changeTriage(deps, ref, (current) =>
@@ -146,6 +141,21 @@ async function escalate(deps: TriageDeps, entry: DueEntry): Promise<StepOutcome>
   deps.logger.info('escalated an unacknowledged alert', { ...ref, severity, escalation: claimed.escalation.count });
   if (claimed.escalation.nextAt !== undefined) await scheduleDue(deps, entry, claimed.escalation.nextAt);
   return 'escalated';
+}
+
+/** A note in the alert's thread (an escalation, an unanswered question). */
+async function postThreadNote(
+  deps: TriageDeps,
+  ref: { channel: string; ts: string },
+  note: { text: string; blocks: readonly unknown[] },
+): Promise<void> {
+  await deps.slack.chat.postMessage({
+    channel: ref.channel,
+    thread_ts: ref.ts,
+    text: note.text,
+    blocks: note.blocks as KnownBlock[],
+    unfurl_links: false,
+  });
 }
 
 /** Why escalation stops, from the alert's own state: acknowledged, or a user disabled through it. */
@@ -171,18 +181,12 @@ async function timeOut(deps: TriageDeps, entry: DueEntry): Promise<StepOutcome> 
   if (!claimed?.ask) return 'skipped';
   const note = renderTimeoutNote({
     userId: claimed.ask.user,
-    askedAt: { epochSeconds: claimed.ask.askedAt, iso: new Date(claimed.ask.askedAt * 1000).toISOString() },
+    askedAt: timeStamp(claimed.ask.askedAt),
     minutes: deps.settings.confirmTimeoutMinutes,
-    at: { epochSeconds: now, iso: new Date(now * 1000).toISOString() },
+    at: timeStamp(now),
   });
   try {
-    await deps.slack.chat.postMessage({
-      channel: ref.channel,
-      thread_ts: ref.ts,
-      text: note.text,
-      blocks: note.blocks as KnownBlock[],
-      unfurl_links: false,
-    });
+    await postThreadNote(deps, ref, note);
   } catch (error) {
     await changeTriage(deps, ref, (current) =>
       current?.ask?.timedOut === now
