@@ -9,6 +9,7 @@ import { type FakeSocketMode, startFakeSocketMode } from '../local/support/fake-
 import { FIXTURES_DIR } from '../support/corpus';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
 import { recordedIo } from './cli-io';
+import { FIRST_POLL_MS, until } from './live-support';
 
 const cloudtrail = mockClient(CloudTrailClient);
 
@@ -23,23 +24,11 @@ function slashCommandEnvelope(envelopeId: string, text: string, responseUrl: str
   };
 }
 
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 /**
  * `npm start` with Slack tokens: the real Bolt app over Socket Mode (against a local WebSocket
  * fake), jobs in-process, and the poller posting from CloudTrail (mocked at the SDK) to the Slack
  * fake, all in one process until Ctrl-C.
  */
-/** The real pacer: the first poll takes about 9 s before the alert can be posted. */
-const FIRST_POLL_MS = 25_000;
 
 describe('iam-alerts start with Slack tokens', () => {
   let slack: FakeSlack;

@@ -10,6 +10,7 @@ import { type FakeSocketMode, startFakeSocketMode } from '../local/support/fake-
 import { FIXTURES_DIR } from '../support/corpus';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack';
 import { recordedIo } from './cli-io';
+import { FIRST_POLL_MS, until } from './live-support';
 
 const cloudtrail = mockClient(CloudTrailClient);
 
@@ -18,23 +19,11 @@ function corpusEnvelope(line: number): { envelope_id: string; type: string; payl
   return JSON.parse(readFileSync(join(FIXTURES_DIR, 'slack/python-slack-sdk/socket_mode_envelopes.jsonl'), 'utf8').split('\n')[line - 1]!);
 }
 
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 /**
  * `npm start` with Slack tokens runs the triage loop too (issue 14): the poller's critical alert
  * asks its actor by DM, the answer arrives over Socket Mode and raises the alert, the Home tab is
  * published on app_home_opened, and the state lives in a file beside the poller's.
  */
-/** The real pacer: the first poll takes about 9 s before the alert can be posted. */
-const FIRST_POLL_MS = 25_000;
 
 describe('iam-alerts start: the triage loop in local mode', () => {
   let slack: FakeSlack;
