@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { OnboardingSettings } from '../config';
 import type { CloudTrailRecord } from '../events/cloudtrail-record';
 import { describeActor } from '../events/identity';
+import { SLACK_USER_ID } from '../slack/workspace-member';
 
 /**
  * Which new IAM users get a console password, and who receives it. Pure: decided from the CreateUser
@@ -20,7 +21,6 @@ export const OWNER_TAGS = {
   slack: 'iam-alerts:owner-slack',
 } as const;
 
-const SLACK_USER_ID = /^[UW][A-Z0-9]{2,30}$/;
 /** A mail domain as ONBOARDING_EMAIL_DOMAINS lists it: lower case, as the stack's `user/*@<domain>` grant spells it. */
 export const MAIL_DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const IAM_USER_NAME = /^[\w+=,.@-]{1,64}$/;

@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { type NotAFullMember, notAFullMember, type SlackUser } from '../slack/workspace-member';
 import type { Owner } from './qualify';
 import { withSlackRetry } from './slack-retry';
 
@@ -7,21 +8,8 @@ import { withSlackRetry } from './slack-retry';
  * that an owner nobody can reach stops onboarding instead of leaving a password nobody receives.
  */
 
-const SLACK_USER_ID = /^[UW][A-Z0-9]{2,30}$/;
-
 /** Where the DM goes. */
 export type DmTarget = { ok: true; userId: string; channel: string } | { ok: false; reason: string };
-
-/** The fields of Slack's user object that decide whether someone may receive a password. */
-interface SlackUser {
-  id?: string;
-  deleted?: boolean;
-  is_bot?: boolean;
-  is_app_user?: boolean;
-  is_restricted?: boolean;
-  is_ultra_restricted?: boolean;
-  is_stranger?: boolean;
-}
 
 /**
  * Resolves the owner to a Slack user (the owner-slack tag's ID, or `users.lookupByEmail` on their
@@ -56,12 +44,24 @@ async function lookupByEmail(slack: WebClient, email: string): Promise<{ ok: tru
     if (code === 'users_not_found') return { ok: false, reason: `no Slack user has the address ${email}` };
     return { ok: false, reason: `Slack could not look up ${email} (${code})` };
   }
-  if (!user?.id || !SLACK_USER_ID.test(user.id)) return { ok: false, reason: `no Slack user has the address ${email}` };
-  if (user.deleted) return { ok: false, reason: `the Slack user with the address ${email} is deactivated` };
-  if (user.is_bot || user.is_app_user) return { ok: false, reason: `${email} belongs to a bot in Slack, not a person` };
-  if (user.is_restricted || user.is_ultra_restricted) return { ok: false, reason: `${email} belongs to a guest of the workspace` };
-  if (user.is_stranger) return { ok: false, reason: `${email} belongs to someone outside the workspace` };
+  const refused = notAFullMember(user);
+  if (refused || !user?.id) return { ok: false, reason: refusalFor(email, refused ?? 'no-such-user') };
   return { ok: true, userId: user.id };
+}
+
+function refusalFor(email: string, why: NotAFullMember): string {
+  switch (why) {
+    case 'no-such-user':
+      return `no Slack user has the address ${email}`;
+    case 'deactivated':
+      return `the Slack user with the address ${email} is deactivated`;
+    case 'bot':
+      return `${email} belongs to a bot in Slack, not a person`;
+    case 'guest':
+      return `${email} belongs to a guest of the workspace`;
+    case 'outside-workspace':
+      return `${email} belongs to someone outside the workspace`;
+  }
 }
 
 /** Slack's error code (`users_not_found`), or the error's message. */

@@ -1,7 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { Actor } from '../events/identity';
 import type { Logger } from '../logger';
-import { EMAIL, SLACK_USER_ID } from './triage-settings';
+import { type NotAFullMember, notAFullMember, SLACK_USER_ID, type SlackUser } from '../slack/workspace-member';
+import { EMAIL } from './triage-settings';
 import type { MappingSource } from './triage-state';
 
 /**
@@ -90,16 +91,13 @@ export async function mapActorToSlackUser(deps: ActorMappingDeps, actor: Actor, 
 
 type SlackUserVerdict = { ok: true; userId: string } | { ok: false; reason: string };
 
-/** The fields of Slack's user object that decide whether someone may be asked. */
-interface SlackUser {
-  id?: string;
-  deleted?: boolean;
-  is_bot?: boolean;
-  is_app_user?: boolean;
-  is_restricted?: boolean;
-  is_ultra_restricted?: boolean;
-  is_stranger?: boolean;
-}
+const REFUSALS: Record<NotAFullMember, string> = {
+  'no-such-user': 'no such Slack user',
+  deactivated: 'deactivated in Slack',
+  bot: 'a bot, not a person',
+  guest: 'a guest of the workspace',
+  'outside-workspace': 'not a member of this workspace',
+};
 
 /** Looks the user up (by ID or email) and decides whether they are a full member of the workspace. */
 async function checkSlackUser(deps: Pick<ActorMappingDeps, 'slack' | 'logger'>, who: string): Promise<SlackUserVerdict> {
@@ -115,10 +113,7 @@ async function checkSlackUser(deps: Pick<ActorMappingDeps, 'slack' | 'logger'>, 
     deps.logger.warn('could not look up a Slack user', { error: (error as Error).message });
     return { ok: false, reason: `Slack lookup failed (${code ?? (error as Error).message})` };
   }
-  if (!user?.id || !SLACK_USER_ID.test(user.id)) return { ok: false, reason: 'no such Slack user' };
-  if (user.deleted) return { ok: false, reason: 'deactivated in Slack' };
-  if (user.is_bot || user.is_app_user || user.id === 'USLACKBOT') return { ok: false, reason: 'a bot, not a person' };
-  if (user.is_restricted || user.is_ultra_restricted) return { ok: false, reason: 'a guest of the workspace' };
-  if (user.is_stranger) return { ok: false, reason: 'not a member of this workspace' };
+  const refused = notAFullMember(user);
+  if (refused || !user?.id) return { ok: false, reason: REFUSALS[refused ?? 'no-such-user'] };
   return { ok: true, userId: user.id };
 }

@@ -1,4 +1,5 @@
 import { SEVERITIES, type Severity } from '../../blocks/alert-view';
+import { SLACK_USER_ID } from '../slack/workspace-member';
 
 /**
  * The triage loop's settings, parsed from their text form: the same parsers serve the runtime
@@ -75,8 +76,6 @@ export function parseEscalateAfter(text: string | undefined): Parsed<Partial<Rec
   return { value: out };
 }
 
-/** A Slack user ID (`U…`, `W…` for Enterprise Grid). */
-export const SLACK_USER_ID = /^[UW][A-Z0-9]{2,30}$/;
 /** Deliberately plain: Slack is the judge of whether the address has a user. */
 export const EMAIL = /^[^\s@<>,;]{1,64}@[^\s@<>,;]{1,255}\.[^\s@<>,;]{2,63}$/;
 /** An actor name as the map may name it: IAM's user name alphabet (SSO user names too), optionally `account:`. */
